@@ -1,0 +1,110 @@
+"""Errors raised by ranvier and the small checks that raise them.
+
+Every check names the parameter, the value it got, the allowed range and, where
+one exists, a remedy. They are called where a description is built, so a bad
+value fails at the point of the mistake and nothing runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable
+
+
+class RanvierError(ValueError):
+    """A value given to ranvier is outside what the model allows."""
+
+
+class SimulationError(RuntimeError):
+    """The numerical core reported a failure (non-finite voltage, ...)."""
+
+
+def _describe(value: object) -> str:
+    return repr(value)
+
+
+def check_real(name: str, value: object, unit: str = "") -> float:
+    """Return ``value`` as a finite float or raise naming ``name``."""
+    if isinstance(value, bool):
+        raise RanvierError(f"{name} must be a number{_u(unit)}, got {value!r}")
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise RanvierError(f"{name} must be a number{_u(unit)}, got {value!r}") from None
+    if not math.isfinite(x):
+        raise RanvierError(f"{name} must be a finite number{_u(unit)}, got {x!r}")
+    return x
+
+
+def check_positive(name: str, value: object, unit: str = "", *, allow_zero: bool = False) -> float:
+    """A finite number > 0 (or >= 0 with ``allow_zero``)."""
+    x = check_real(name, value, unit)
+    if x < 0 or (x == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise RanvierError(f"{name} must be {bound}{_u(unit)}, got {x!r}")
+    return x
+
+
+def check_range(
+    name: str,
+    value: object,
+    lo: float,
+    hi: float,
+    unit: str = "",
+    *,
+    lo_open: bool = False,
+    hi_open: bool = False,
+    remedy: str = "",
+) -> float:
+    """A finite number in the interval [lo, hi] (ends open on request)."""
+    x = check_real(name, value, unit)
+    bad_lo = x <= lo if lo_open else x < lo
+    bad_hi = x >= hi if hi_open else x > hi
+    if bad_lo or bad_hi:
+        left = "(" if lo_open else "["
+        right = ")" if hi_open else "]"
+        msg = f"{name} must be in {left}{lo:g}, {hi:g}{right}{_u(unit)}, got {x!r}"
+        if remedy:
+            msg += f"; {remedy}"
+        raise RanvierError(msg)
+    return x
+
+
+def check_int(name: str, value: object, lo: int = 1, hi: int | None = None) -> int:
+    """A whole number in [lo, hi]."""
+    if isinstance(value, bool) or not isinstance(value, (int,)) and not (
+        isinstance(value, float) and value.is_integer()
+    ):
+        try:
+            import numpy as np
+
+            if isinstance(value, np.integer):
+                value = int(value)
+            else:
+                raise TypeError
+        except TypeError:
+            raise RanvierError(f"{name} must be a whole number, got {value!r}") from None
+    n = int(value)  # type: ignore[arg-type]
+    if n < lo or (hi is not None and n > hi):
+        rng = f"[{lo}, {hi}]" if hi is not None else f">= {lo}"
+        raise RanvierError(f"{name} must be a whole number {rng}, got {n}")
+    return n
+
+
+def check_name(kind: str, name: object, known: Iterable[str]) -> str:
+    """``name`` must be one of ``known``; suggest the closest on a miss."""
+    options = sorted(known)
+    if not isinstance(name, str) or name not in options:
+        hint = ""
+        if isinstance(name, str):
+            close = difflib.get_close_matches(name, options, n=1, cutoff=0.5)
+            if close:
+                hint = f" Did you mean {close[0]!r}?"
+        listing = ", ".join(repr(o) for o in options) if options else "(none)"
+        raise RanvierError(f"unknown {kind} {name!r}.{hint} Known: {listing}")
+    return name
+
+
+def _u(unit: str) -> str:
+    return f" ({unit})" if unit else ""

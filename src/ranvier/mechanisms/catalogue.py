@@ -1,0 +1,21 @@
+"""Every published mechanism ranvier ships, by name."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from ranvier.errors import check_name
+from ranvier.mechanisms.channel import Channel
+from ranvier.mechanisms.library.hh1952 import hh_k, hh_leak, hh_na
+from ranvier.mechanisms.library.passive import ion_leak, leak
+from ranvier.mechanisms.library.pospischil2008 import tm_kd, tm_na
+
+CATALOGUE: MappingProxyType = MappingProxyType(
+    {c.name: c for c in (hh_na, hh_k, hh_leak, tm_na, tm_kd, leak(), *ion_leak())}
+)
+
+
+def get(name: str) -> Channel:
+    """The catalogue channel called ``name`` (with a did-you-mean on a miss)."""
+    check_name("mechanism", name, CATALOGUE)
+    return CATALOGUE[name]

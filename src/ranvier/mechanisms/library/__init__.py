@@ -1,0 +1,1 @@
+"""Published mechanisms, one file per source paper."""

@@ -1,0 +1,18 @@
+"""Morphology: sections, trees, builders and discretisation."""
+
+from ranvier.morphology.builders import binary_tree, cable, soma_dendrites_axon
+from ranvier.morphology.discretize import Discretization, lambda_ac_um
+from ranvier.morphology.section import DEFAULT_CM_UF_CM2, DEFAULT_RA_OHM_CM, Section
+from ranvier.morphology.tree import Morphology
+
+__all__ = [
+    "DEFAULT_CM_UF_CM2",
+    "DEFAULT_RA_OHM_CM",
+    "Discretization",
+    "Morphology",
+    "Section",
+    "binary_tree",
+    "cable",
+    "lambda_ac_um",
+    "soma_dendrites_axon",
+]

@@ -1,0 +1,68 @@
+"""The flat arrays the kernels read: the only bridge from a model description into numerics.
+
+All quantities are in kernel units: mV, ms, nA, uS, nF, cm2, mM. Node order has
+``parent[i] < i`` and roots have ``parent == -1``; many cells are simply a forest.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class KernelModel(NamedTuple):
+    # nodes
+    parent: np.ndarray  # int64[n]
+    cap_nF: np.ndarray  # float64[n], 0 for zero-area junction nodes
+    g_axial_uS: np.ndarray  # float64[n], conductance to parent (0 for roots)
+    area_cm2: np.ndarray  # float64[n]
+    # gate types (rate table rows)
+    type_kind: np.ndarray  # int64[ntypes]
+    type_form: np.ndarray  # int64[ntypes, 2]
+    type_par: np.ndarray  # float64[ntypes, 2, 3]
+    # gate instances
+    gate_node: np.ndarray  # int64[ng]
+    gate_type: np.ndarray  # int64[ng]
+    gate_phi: np.ndarray  # float64[ng], temperature factor on rates
+    gate_power: np.ndarray  # int64[ng]
+    # channel instances
+    chan_node: np.ndarray  # int64[nc]
+    chan_law: np.ndarray  # int64[nc], 0 ohmic, 1 GHK
+    chan_gmax: np.ndarray  # float64[nc], uS (ohmic) or P*area*1e6 (GHK)
+    chan_erev: np.ndarray  # float64[nc], mV (ohmic)
+    chan_z: np.ndarray  # float64[nc]
+    chan_cin: np.ndarray  # float64[nc], mM
+    chan_cout: np.ndarray  # float64[nc], mM
+    chan_vt: np.ndarray  # float64[nc], RT/F in mV
+    chan_gate_start: np.ndarray  # int64[nc]
+    chan_gate_count: np.ndarray  # int64[nc]
+    # current clamps
+    ic_node: np.ndarray  # int64[nic]
+    ic_start: np.ndarray  # int64[nic]
+    ic_count: np.ndarray  # int64[nic]
+    ic_interp: np.ndarray  # int64[nic]
+    # voltage clamps
+    vc_node: np.ndarray  # int64[nvc]
+    vc_g_uS: np.ndarray  # float64[nvc], 1 / series resistance
+    vc_start: np.ndarray
+    vc_count: np.ndarray
+    vc_interp: np.ndarray
+    # breakpoints shared by all waveforms
+    wave_t: np.ndarray  # float64
+    wave_y: np.ndarray  # float64
+    jump_t: np.ndarray  # float64, sorted times where a waveform jumps
+    # recording plan: kind 0 node voltage, 1 gate state, 2 ion current density, 3 clamp current
+    rec_kind: np.ndarray  # int64[nrec]
+    rec_index: np.ndarray  # int64[nrec], node / gate / clamp index
+    rec_list_start: np.ndarray  # int64[nrec], into rec_list (kind 2)
+    rec_list_count: np.ndarray  # int64[nrec]
+    rec_list: np.ndarray  # int64, channel instances summed by kind 2
+
+
+def empty_int(n: int = 0) -> np.ndarray:
+    return np.zeros(n, dtype=np.int64)
+
+
+def empty_float(n: int = 0) -> np.ndarray:
+    return np.zeros(n, dtype=np.float64)

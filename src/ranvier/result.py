@@ -1,0 +1,61 @@
+"""Results as xarray Datasets: building them, and saving and loading them without loss."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import xarray as xr
+
+from ranvier.errors import RanvierError
+
+LONG_NAMES = {
+    "v": "membrane potential",
+    "i_na": "Na+ current density (outward positive)",
+    "i_k": "K+ current density (outward positive)",
+    "i_cl": "Cl- current density (outward positive)",
+    "i_ca": "Ca2+ current density (outward positive)",
+    "i_nonspecific": "nonspecific (leak) current density (outward positive)",
+    "clamp_i_nA": "current delivered by the voltage clamp (into the cell positive)",
+}
+
+
+def save(result: xr.Dataset, path: str | os.PathLike) -> Path:
+    """Write ``result`` to NetCDF-4 at ``path`` atomically.
+
+    The file is written next to its destination under a temporary name and renamed
+    over it only when complete, so an interrupted save never leaves a half-written
+    file and never destroys an earlier one.
+    """
+    if not isinstance(result, xr.Dataset):
+        raise RanvierError(f"save expects an xarray Dataset from Simulation.run(), got {type(result).__name__}")
+    path = Path(path)
+    if path.suffix not in (".nc", ".nc4", ".netcdf"):
+        raise RanvierError(f"result files are NetCDF; the path must end in .nc, got {str(path)!r}")
+    if not path.parent.exists():
+        raise RanvierError(f"the folder {str(path.parent)!r} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        result.to_netcdf(tmp, engine="h5netcdf")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load(path: str | os.PathLike) -> xr.Dataset:
+    """Read a result saved by :func:`save` (fully into memory; the file is closed on return)."""
+    path = Path(path)
+    if not path.is_file():
+        raise RanvierError(f"no result file at {str(path)!r}")
+    try:
+        with xr.open_dataset(path, engine="h5netcdf") as ds:
+            out = ds.load()
+    except (OSError, ValueError) as e:
+        raise RanvierError(f"{str(path)!r} is not a readable NetCDF result file: {e}") from None
+    if "v" not in out.data_vars and "time" not in out.dims:
+        raise RanvierError(f"{str(path)!r} is NetCDF but not a ranvier result (no 'time' dimension)")
+    return out

@@ -1,0 +1,255 @@
+"""Simulation: cells + stimuli + probes + settings -> run() -> xarray Dataset."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from ranvier import __version__
+from ranvier.assemble import ION_CURRENTS, assemble, check_site, model_hash
+from ranvier.cell import Cell
+from ranvier.errors import RanvierError, SimulationError, check_positive, check_real
+from ranvier.numerics import status as st
+from ranvier.numerics.stepper import find_rest, integrate
+from ranvier.probe import Probe
+from ranvier.result import LONG_NAMES
+from ranvier.site import Site
+from ranvier.stimulus import CurrentClamp, VoltageClamp
+from ranvier.timegrid import n_steps as _n_steps
+
+METHODS = {"cn": "Crank-Nicolson (gates staggered by dt/2)", "be": "backward Euler"}
+DT_MAX_ACTIVE_MS = 0.1  # an action potential rises in ~0.5 ms: a coarser step cannot resolve it
+DT_MAX_PASSIVE_MS = 1.0
+MAX_RECORD_BYTES = 4 * 1024**3
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """A run: one or many cells (a batch), stimuli, probes and time settings.
+
+    Parameters
+    ----------
+    cells : Cell or sequence of Cell
+        The batch. Sites refer to cells by index (``Site(..., cell=k)``).
+    stimuli : sequence of CurrentClamp / VoltageClamp
+    probes : sequence of Probe or Site
+        A bare Site records everything there.
+    tstop_ms : float
+        Duration (ms), > 0.
+    dt_ms : float
+        Time step (ms), > 0, at most 0.1 ms when voltage-gated channels are present
+        (1 ms for passive cells).
+    method : "cn" or "be"
+        Crank-Nicolson (second order, default) or backward Euler (first order).
+    v_init_mV : float or None
+        Initial membrane potential everywhere (mV). None: each cell starts at its
+        resting state, computed from its channels and concentrations.
+    record_dt_ms : float or None
+        Sampling interval of recordings (ms), a multiple of dt_ms; None = dt_ms.
+    """
+
+    cells: tuple[Cell, ...]
+    stimuli: tuple = ()
+    probes: tuple = ()
+    tstop_ms: float = 100.0
+    dt_ms: float = 0.025
+    method: str = "cn"
+    v_init_mV: float | None = None
+    record_dt_ms: float | None = None
+
+    def __post_init__(self) -> None:
+        cells = (self.cells,) if isinstance(self.cells, Cell) else tuple(self.cells)
+        if not cells:
+            raise RanvierError("a simulation needs at least one cell")
+        for c in cells:
+            if not isinstance(c, Cell):
+                raise RanvierError(f"cells must be Cell objects, got {type(c).__name__}")
+        object.__setattr__(self, "cells", cells)
+        object.__setattr__(self, "stimuli", tuple(self.stimuli))
+        for s in self.stimuli:
+            if not isinstance(s, (CurrentClamp, VoltageClamp)):
+                raise RanvierError(f"stimuli must be CurrentClamp or VoltageClamp, got {s!r}")
+            check_site(cells, s.site, "stimulus site")
+        probes = tuple(Probe(p) if isinstance(p, Site) else p for p in self.probes)
+        for p in probes:
+            if not isinstance(p, Probe):
+                raise RanvierError(f"probes must be Probe or Site objects, got {p!r}")
+            check_site(cells, p.site, "recording site")
+        object.__setattr__(self, "probes", probes)
+        tstop = check_positive("tstop_ms", self.tstop_ms, "ms")
+        dt = check_positive("dt_ms", self.dt_ms, "ms")
+        active = any(p.channel.gates for c in cells for p in c.mechanisms)
+        dt_max = DT_MAX_ACTIVE_MS if active else DT_MAX_PASSIVE_MS
+        if dt > dt_max:
+            why = "voltage-gated channels need it to resolve an action potential" if active else "passive cells"
+            raise RanvierError(f"dt_ms must be in (0, {dt_max:g}] ms ({why}), got {dt:g}")
+        if dt > tstop:
+            raise RanvierError(f"dt_ms ({dt:g} ms) must not exceed tstop_ms ({tstop:g} ms)")
+        if self.method not in METHODS:
+            from ranvier.errors import check_name
+
+            check_name("method", self.method, METHODS)
+        if self.v_init_mV is not None:
+            v0 = check_real("v_init_mV", self.v_init_mV, "mV")
+            if not -200.0 <= v0 <= 200.0:
+                raise RanvierError(f"v_init_mV must be in [-200, 200] mV, got {v0:g}")
+        rdt = dt if self.record_dt_ms is None else check_positive("record_dt_ms", self.record_dt_ms, "ms")
+        every = rdt / dt
+        if abs(every - round(every)) > 1e-6 * every or round(every) < 1:
+            raise RanvierError(f"record_dt_ms must be a whole multiple of dt_ms ({dt:g} ms), got {rdt:g}")
+        object.__setattr__(self, "tstop_ms", tstop)
+        object.__setattr__(self, "dt_ms", dt)
+        object.__setattr__(self, "record_dt_ms", rdt)
+        _n_steps(tstop, dt)
+
+    # ---------------------------------------------------------------------------------------
+    def recordings(self) -> list[tuple[str, Site]]:
+        """The (variable, site) pairs this simulation records."""
+        out: list[tuple[str, Site]] = []
+        ions_present = sorted(
+            {p.channel.ion for c in self.cells for p in c.mechanisms}, key=ION_CURRENTS.index
+        )
+        for p in self.probes:
+            if p.variables == "all":
+                cell = self.cells[p.site.cell]
+                names = ["v"] + [f"i_{i}" for i in ions_present]
+                for ch in cell.channels_on(p.site.section).values():
+                    names += [f"{ch.name}_{g.name}" for g in ch.gates]
+                if any(isinstance(s, VoltageClamp) and s.site == p.site for s in self.stimuli):
+                    names.append("clamp_i_nA")
+            else:
+                names = list(p.variables)
+            for n in names:
+                if (n, p.site) not in out:
+                    out.append((n, p.site))
+        return out
+
+    def run(self, progress: bool | None = None) -> xr.Dataset:
+        """Simulate and return the recordings as an xarray Dataset (dims ``site`` x ``time``).
+
+        ``progress``: show a progress bar (None: only for long runs on a terminal).
+        """
+        recs = self.recordings()
+        model, layout, units = assemble(self.cells, self.stimuli, tuple(recs))
+        nsteps = _n_steps(self.tstop_ms, self.dt_ms)
+        every = int(round(self.record_dt_ms / self.dt_ms))
+        nsamp = nsteps // every + 1
+        if nsamp * max(len(recs), 1) * 8 > MAX_RECORD_BYTES:
+            raise RanvierError(
+                f"recording {len(recs)} variables at {nsamp} times needs more than 4 GiB; "
+                "record fewer variables or raise record_dt_ms"
+            )
+        n = model.parent.shape[0]
+        v = np.empty(n)
+        state = np.zeros(layout.n_gates)
+        self._initialise(model, v, state)
+        v_rest = v.copy()
+        out = np.full((nsamp, len(recs)), np.nan)
+        cn = self.method == "cn"
+        work = float(nsteps) * n
+        show = progress if progress is not None else (work > 2e8 and sys.stderr.isatty())
+        if not show:
+            code, at = integrate(model, v, state, 0.0, self.dt_ms, nsteps, cn, every, out)
+        else:
+            code, at = self._run_chunked(model, v, state, nsteps, every, cn, out)
+        if code != st.OK:
+            raise SimulationError(st.MESSAGES[code].format(t=at * self.dt_ms, iters=0))
+        return self._to_dataset(recs, units, out, nsamp, layout, v_rest)
+
+    def _initialise(self, model, v, state) -> None:
+        if self.v_init_mV is not None:
+            v[:] = self.v_init_mV
+            find = False
+        else:
+            v[:] = -65.0
+            find = True
+        if find:
+            code, iters, change = find_rest(model, v, state, 1e-9, 2000)
+            if code != st.OK:
+                raise SimulationError(st.MESSAGES[code].format(t=change, iters=iters))
+        else:
+            from ranvier.numerics.rates import steady_gates
+
+            steady_gates(v, model.gate_node, model.gate_type, model.type_kind, model.type_form, model.type_par, state)
+
+    def _run_chunked(self, model, v, state, nsteps, every, cn, out):
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        chunk = max(every, (nsteps // 100) // every * every)
+        done = 0
+        with Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                      TimeRemainingColumn(), transient=True) as bar:
+            task = bar.add_task("sim", total=nsteps)
+            while done < nsteps:
+                k = min(chunk, nsteps - done)
+                r0 = done // every
+                code, at = integrate(model, v, state, done * self.dt_ms, self.dt_ms, k, cn, every, out[r0:])
+                if code != st.OK:
+                    return code, done + at
+                done += k
+                bar.update(task, completed=done)
+        return st.OK, nsteps
+
+    def _to_dataset(self, recs, units, out, nsamp, layout, v_rest) -> xr.Dataset:
+        time = np.arange(nsamp) * self.record_dt_ms
+        sites: list[Site] = []
+        for _, s in recs:
+            if s not in sites:
+                sites.append(s)
+        col = {s: i for i, s in enumerate(sites)}
+        data: dict[str, np.ndarray] = {}
+        unit_of: dict[str, str] = {}
+        for r, ((var, site), unit) in enumerate(zip(recs, units)):
+            if var not in data:
+                data[var] = np.full((len(sites), nsamp), np.nan)
+                unit_of[var] = unit
+            data[var][col[site]] = out[:, r]
+        cells = self.cells
+        coords = {
+            "time": ("time", time, {"units": "ms", "long_name": "time"}),
+            "site": ("site", [s.label for s in sites]),
+            "cell": ("site", np.array([s.cell for s in sites], np.int64)),
+            "section": ("site", [s.section for s in sites]),
+            "x": ("site", np.array([s.x for s in sites]), {"long_name": "fraction along the section"}),
+            "distance_um": (
+                "site",
+                np.array([cells[s.cell].morphology.path_length_um(s.section, s.x) for s in sites]),
+                {"units": "um", "long_name": "path distance from the root section's 0 end"},
+            ),
+            "temperature_degC": ("site", np.array([cells[s.cell].temperature_degC for s in sites]), {"units": "degC"}),
+            "v_rest_mV": (
+                "site",
+                np.array([v_rest[layout.voltage_node(s)] for s in sites]),
+                {"units": "mV", "long_name": "membrane potential at t = 0 (resting state unless v_init_mV was given)"},
+            ),
+        }
+        variables = {}
+        for var, arr in data.items():
+            attrs = {"units": unit_of[var], "long_name": LONG_NAMES.get(var, f"gate state {var}")}
+            variables[var] = (("site", "time"), arr, attrs)
+        temps = sorted({c.temperature_degC for c in cells})
+        attrs = {
+            "ranvier_version": __version__,
+            "dt_ms": self.dt_ms,
+            "tstop_ms": self.tstop_ms,
+            "record_dt_ms": self.record_dt_ms,
+            "method": self.method,
+            "method_description": METHODS[self.method],
+            "temperature_degC": temps[0] if len(temps) == 1 else np.array(temps),
+            "v_init": "resting state" if self.v_init_mV is None else f"{self.v_init_mV} mV",
+            "n_cells": len(cells),
+            "n_nodes": int(layout.cell_of_node.shape[0]),
+            "model_hash": model_hash(self.cells, self.stimuli),
+            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        }
+        return xr.Dataset(variables, coords=coords, attrs=attrs)
+
+
+def simulate(cells: Cell | Sequence[Cell], stimuli: Iterable = (), probes: Iterable = (), **settings) -> xr.Dataset:
+    """Shorthand for ``Simulation(cells, stimuli, probes, **settings).run()``."""
+    return Simulation(cells, tuple(stimuli), tuple(probes), **settings).run()
