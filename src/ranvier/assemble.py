@@ -179,26 +179,26 @@ def assemble(
     # stimuli ------------------------------------------------------------------------------
     wave_t: list[float] = []
     wave_y: list[float] = []
-    jumps: list[float] = []
+    jumps: set[tuple[float, int]] = set()
 
-    def add_wave(w: Waveform) -> tuple[int, int, int]:
+    def add_wave(w: Waveform, cell: int) -> tuple[int, int, int]:
         s = len(wave_t)
         wave_t.extend(w.times_ms)
         wave_y.extend(w.values)
-        jumps.extend(w.jump_times_ms())
+        jumps.update((t, cell) for t in w.jump_times_ms())
         return s, len(w.times_ms), 0 if w.interpolation == "step" else 1
 
-    ic = {k: [] for k in ("node", "start", "count", "interp")}
-    vc = {k: [] for k in ("node", "g", "start", "count", "interp")}
+    ic = {k: [] for k in ("node", "start", "count", "interp", "cell")}
+    vc = {k: [] for k in ("node", "g", "start", "count", "interp", "cell")}
     for stim in stimuli:
         check_site(cells, stim.site, "stimulus site")
         node = layout.voltage_node(stim.site)
-        s, n, interp = add_wave(stim.waveform)
+        s, n, interp = add_wave(stim.waveform, stim.site.cell)
         if isinstance(stim, CurrentClamp):
-            for k, val in zip(ic, (node, s, n, interp)):
+            for k, val in zip(ic, (node, s, n, interp, stim.site.cell)):
                 ic[k].append(val)
         elif isinstance(stim, VoltageClamp):
-            for k, val in zip(vc, (node, 1.0 / stim.series_resistance_MOhm, s, n, interp)):
+            for k, val in zip(vc, (node, 1.0 / stim.series_resistance_MOhm, s, n, interp, stim.site.cell)):
                 vc[k].append(val)
         else:
             raise RanvierError(f"stimuli must be CurrentClamp or VoltageClamp, got {stim!r}")
@@ -248,17 +248,17 @@ def assemble(
     F = lambda x: np.asarray(x, dtype=np.float64)  # noqa: E731
     c = b.chan
     model = KernelModel(
-        parent=I(b.parent), cap_nF=F(b.cap), g_axial_uS=F(b.gax), area_cm2=F(b.area),
+        parent=I(b.parent), cap_nF=F(b.cap), g_axial_uS=F(b.gax), area_cm2=F(b.area), node_cell=I(b.cell),
         type_kind=type_kind, type_form=type_form, type_par=type_par,
         gate_node=I(b.gate_node), gate_type=I(b.gate_type), gate_phi=F(b.gate_phi), gate_power=I(b.gate_power),
         chan_node=I(c["node"]), chan_law=I(c["law"]), chan_gmax=F(c["gmax"]), chan_erev=F(c["erev"]),
         chan_z=F(c["z"]), chan_cin=F(c["cin"]), chan_cout=F(c["cout"]), chan_vt=F(c["vt"]),
         chan_gate_start=I(c["gstart"]), chan_gate_count=I(c["gcount"]),
-        ic_node=I(ic["node"]), ic_start=I(ic["start"]), ic_count=I(ic["count"]), ic_interp=I(ic["interp"]),
+        ic_node=I(ic["node"]), ic_start=I(ic["start"]), ic_count=I(ic["count"]), ic_interp=I(ic["interp"]), ic_cell=I(ic["cell"]),
         vc_node=I(vc["node"]), vc_g_uS=F(vc["g"]), vc_start=I(vc["start"]), vc_count=I(vc["count"]),
-        vc_interp=I(vc["interp"]),
+        vc_interp=I(vc["interp"]), vc_cell=I(vc["cell"]),
         wave_t=F(wave_t) if wave_t else np.zeros(1), wave_y=F(wave_y) if wave_y else np.zeros(1),
-        jump_t=np.unique(F(jumps)),
+        jump_t=F([j[0] for j in sorted(jumps)]), jump_cell=I([j[1] for j in sorted(jumps)]),
         rec_kind=I(rk), rec_index=I(ri), rec_list_start=I(rls), rec_list_count=I(rlc),
         rec_list=I(rl) if rl else np.zeros(1, np.int64),
     )

@@ -15,7 +15,7 @@ from ranvier.assemble import ION_CURRENTS, assemble, check_site, model_hash
 from ranvier.cell import Cell
 from ranvier.errors import RanvierError, SimulationError, check_positive, check_real
 from ranvier.numerics import status as st
-from ranvier.numerics.stepper import find_rest, integrate
+from ranvier.numerics.stepper import find_rest, integrate, n_cells
 from ranvier.probe import Probe
 from ranvier.result import LONG_NAMES
 from ranvier.site import Site
@@ -76,10 +76,23 @@ class Simulation:
                 raise RanvierError(f"stimuli must be CurrentClamp or VoltageClamp, got {s!r}")
             check_site(cells, s.site, "stimulus site")
         probes = tuple(Probe(p) if isinstance(p, Site) else p for p in self.probes)
+        from ranvier.errors import check_name
+
+        clamped = {s.site for s in self.stimuli if isinstance(s, VoltageClamp)}
         for p in probes:
             if not isinstance(p, Probe):
                 raise RanvierError(f"probes must be Probe or Site objects, got {p!r}")
             check_site(cells, p.site, "recording site")
+            if p.variables != "all":  # the same names assemble() accepts, checked before anything runs
+                here = cells[p.site.cell].channels_on(p.site.section).values()
+                known = {"v", "clamp_i_nA"} | {f"i_{i}" for i in ION_CURRENTS}
+                known |= {f"{ch.name}_{g.name}" for ch in here for g in ch.gates}
+                for var in p.variables:
+                    check_name(f"variable at recording site {p.site.label}", var, known)
+                    if var == "clamp_i_nA" and p.site not in clamped:
+                        raise RanvierError(
+                            f"clamp_i_nA is recorded at a voltage-clamp site; there is none at {p.site.label}"
+                        )
         object.__setattr__(self, "probes", probes)
         tstop = check_positive("tstop_ms", self.tstop_ms, "ms")
         dt = check_positive("dt_ms", self.dt_ms, "ms")
@@ -91,8 +104,6 @@ class Simulation:
         if dt > tstop:
             raise RanvierError(f"dt_ms ({dt:g} ms) must not exceed tstop_ms ({tstop:g} ms)")
         if self.method not in METHODS:
-            from ranvier.errors import check_name
-
             check_name("method", self.method, METHODS)
         if self.v_init_mV is not None:
             v0 = check_real("v_init_mV", self.v_init_mV, "mV")
@@ -153,10 +164,11 @@ class Simulation:
         cn = self.method == "cn"
         work = float(nsteps) * n
         show = progress if progress is not None else (work > 2e8 and sys.stderr.isatty())
+        damp = np.zeros(n_cells(model), np.int64)
         if not show:
-            code, at = integrate(model, v, state, 0.0, self.dt_ms, nsteps, cn, every, out)
+            code, at = integrate(model, v, state, 0.0, self.dt_ms, nsteps, cn, every, out, damp)
         else:
-            code, at = self._run_chunked(model, v, state, nsteps, every, cn, out)
+            code, at = self._run_chunked(model, v, state, nsteps, every, cn, out, damp)
         if code != st.OK:
             raise SimulationError(st.MESSAGES[code].format(t=at * self.dt_ms, iters=0))
         return self._to_dataset(recs, units, out, nsamp, layout, v_rest)
@@ -169,7 +181,7 @@ class Simulation:
             v[:] = -65.0
             find = True
         if find:
-            code, iters, change = find_rest(model, v, state, 1e-9, 2000)
+            code, iters, change = find_rest(model, v, state, 1e-9, 200)
             if code != st.OK:
                 raise SimulationError(st.MESSAGES[code].format(t=change, iters=iters))
         else:
@@ -177,7 +189,7 @@ class Simulation:
 
             steady_gates(v, model.gate_node, model.gate_type, model.type_kind, model.type_form, model.type_par, state)
 
-    def _run_chunked(self, model, v, state, nsteps, every, cn, out):
+    def _run_chunked(self, model, v, state, nsteps, every, cn, out, damp):
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
         chunk = max(every, (nsteps // 100) // every * every)
@@ -188,7 +200,7 @@ class Simulation:
             while done < nsteps:
                 k = min(chunk, nsteps - done)
                 r0 = done // every
-                code, at = integrate(model, v, state, done * self.dt_ms, self.dt_ms, k, cn, every, out[r0:])
+                code, at = integrate(model, v, state, done * self.dt_ms, self.dt_ms, k, cn, every, out[r0:], damp)
                 if code != st.OK:
                     return code, done + at
                 done += k

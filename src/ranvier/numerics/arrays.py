@@ -17,6 +17,7 @@ class KernelModel(NamedTuple):
     cap_nF: np.ndarray  # float64[n], 0 for zero-area junction nodes
     g_axial_uS: np.ndarray  # float64[n], conductance to parent (0 for roots)
     area_cm2: np.ndarray  # float64[n]
+    node_cell: np.ndarray  # int64[n], which cell of the batch
     # gate types (rate table rows)
     type_kind: np.ndarray  # int64[ntypes]
     type_form: np.ndarray  # int64[ntypes, 2]
@@ -42,16 +43,19 @@ class KernelModel(NamedTuple):
     ic_start: np.ndarray  # int64[nic]
     ic_count: np.ndarray  # int64[nic]
     ic_interp: np.ndarray  # int64[nic]
+    ic_cell: np.ndarray  # int64[nic]
     # voltage clamps
     vc_node: np.ndarray  # int64[nvc]
     vc_g_uS: np.ndarray  # float64[nvc], 1 / series resistance
     vc_start: np.ndarray
     vc_count: np.ndarray
     vc_interp: np.ndarray
+    vc_cell: np.ndarray
     # breakpoints shared by all waveforms
     wave_t: np.ndarray  # float64
     wave_y: np.ndarray  # float64
     jump_t: np.ndarray  # float64, sorted times where a waveform jumps
+    jump_cell: np.ndarray  # int64, the cell whose stimulus jumps then
     # recording plan: kind 0 node voltage, 1 gate state, 2 ion current density, 3 clamp current
     rec_kind: np.ndarray  # int64[nrec]
     rec_index: np.ndarray  # int64[nrec], node / gate / clamp index

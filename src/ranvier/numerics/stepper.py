@@ -23,13 +23,17 @@ from ranvier.numerics.rates import steady_gates, update_gates
 from ranvier.numerics.status import NONFINITE_VOLTAGE, NOT_CONVERGED, OK
 from ranvier.numerics.waveform import wave_value
 
-REST_STEP_MS = 1.0e4  # pseudo-time step for the resting-state iteration
+REST_DV_MV = 1e-4  # difference step for the slope of the steady-state current (mV)
+REST_MAX_STEP_MV = 10.0  # largest Newton update per iteration (mV)
 N_DAMPED_STEPS = 2
 
 
 @njit(cache=True)
 def implicit_solve(m, v_old, h, t_eval, g_sum, e_sum, diag, offd, rhs, v_new, with_stimuli):
-    """One backward-Euler solve over ``h`` (ms) with membrane currents linearised in g_sum, e_sum."""
+    """One backward-Euler solve over ``h`` (ms) with membrane currents linearised in g_sum, e_sum.
+
+    ``t_eval[c]`` is the time (ms) at which the stimuli of cell ``c`` are evaluated.
+    """
     n = v_old.shape[0]
     for i in range(n):
         c = m.cap_nF[i] / h
@@ -46,36 +50,53 @@ def implicit_solve(m, v_old, h, t_eval, g_sum, e_sum, diag, offd, rhs, v_new, wi
             offd[i] = 0.0
     if with_stimuli:
         for k in range(m.ic_node.shape[0]):
-            rhs[m.ic_node[k]] += wave_value(t_eval, m.wave_t, m.wave_y, m.ic_start[k], m.ic_count[k], m.ic_interp[k])
+            te = t_eval[m.ic_cell[k]]
+            rhs[m.ic_node[k]] += wave_value(te, m.wave_t, m.wave_y, m.ic_start[k], m.ic_count[k], m.ic_interp[k])
         for k in range(m.vc_node.shape[0]):
             g = m.vc_g_uS[k]
-            vc = wave_value(t_eval, m.wave_t, m.wave_y, m.vc_start[k], m.vc_count[k], m.vc_interp[k])
+            te = t_eval[m.vc_cell[k]]
+            vc = wave_value(te, m.wave_t, m.wave_y, m.vc_start[k], m.vc_count[k], m.vc_interp[k])
             diag[m.vc_node[k]] += g
             rhs[m.vc_node[k]] += g * vc
     hines_solve(m.parent, diag, offd, rhs, v_new)
 
 
 @njit(cache=True)
-def advance(m, v, state, t, dt, cn, damped, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v):
-    """Advance voltages and gates from t to t + dt (ms) in place."""
+def advance(m, v, state, t, dt, cn, damp, any_damped, t_eval, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v):
+    """Advance voltages and gates from t to t + dt (ms) in place.
+
+    With Crank-Nicolson, cells with ``damp[c] > 0`` take two backward-Euler half
+    steps instead (their solves are independent of the other cells' in the forest).
+    """
     accumulate_membrane(v, m, state, ws_g, ws_e)
     n = v.shape[0]
+    ncell = t_eval.shape[0]
     if not cn:
-        implicit_solve(m, v, dt, t + 0.5 * dt, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v, True)
-        for i in range(n):
-            v[i] = ws_v[i]
-    elif damped:
-        implicit_solve(m, v, 0.5 * dt, t + 0.25 * dt, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v, True)
-        for i in range(n):
-            v[i] = ws_v[i]
-        accumulate_membrane(v, m, state, ws_g, ws_e)
-        implicit_solve(m, v, 0.5 * dt, t + 0.75 * dt, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v, True)
+        for c in range(ncell):
+            t_eval[c] = t + 0.5 * dt
+        implicit_solve(m, v, dt, t_eval, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v, True)
         for i in range(n):
             v[i] = ws_v[i]
     else:
-        implicit_solve(m, v, 0.5 * dt, t + 0.5 * dt, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v, True)
-        for i in range(n):
-            v[i] = 2.0 * ws_v[i] - v[i]
+        for c in range(ncell):
+            t_eval[c] = t + (0.25 if damp[c] > 0 else 0.5) * dt
+        implicit_solve(m, v, 0.5 * dt, t_eval, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v, True)
+        if not any_damped:
+            for i in range(n):
+                v[i] = 2.0 * ws_v[i] - v[i]
+        else:
+            for i in range(n):
+                if damp[m.node_cell[i]] > 0:
+                    v[i] = ws_v[i]
+                else:
+                    v[i] = 2.0 * ws_v[i] - v[i]
+            accumulate_membrane(v, m, state, ws_g, ws_e)
+            for c in range(ncell):
+                t_eval[c] = t + 0.75 * dt
+            implicit_solve(m, v, 0.5 * dt, t_eval, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v, True)
+            for i in range(n):
+                if damp[m.node_cell[i]] > 0:
+                    v[i] = ws_v[i]
     update_gates(v, m.gate_node, m.gate_type, m.gate_phi, m.type_kind, m.type_form, m.type_par, state, dt)
 
 
@@ -105,11 +126,17 @@ def record(m, v, state, t, out_row):
     return ok
 
 
+def n_cells(m) -> int:
+    return int(m.node_cell.max()) + 1 if m.node_cell.shape[0] else 1
+
+
 @njit(cache=True)
-def integrate(m, v, state, t0, dt, n_steps, cn, rec_every, out):
+def integrate(m, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
     """Run ``n_steps`` steps of ``dt`` ms from ``t0``; sample every ``rec_every`` steps into ``out``.
 
     ``out`` has n_steps // rec_every + 1 rows (the first is the initial state).
+    ``damp`` (int64 per cell, zeros at the start of a run) carries the count of
+    damped Crank-Nicolson steps still owed from one call to the next.
     Returns (status, step at which it stopped).
     """
     n = v.shape[0]
@@ -119,24 +146,30 @@ def integrate(m, v, state, t0, dt, n_steps, cn, rec_every, out):
     ws_o = np.empty(n)
     ws_r = np.empty(n)
     ws_v = np.empty(n)
+    ncell = damp.shape[0]
+    t_eval = np.empty(ncell)
     nj = m.jump_t.shape[0]
     jp = 0
-    while jp < nj and m.jump_t[jp] < t0:
-        jp += 1
-    damp_left = 0
     eps = 1e-9 * dt
+    while jp < nj and m.jump_t[jp] < t0 - eps:
+        jp += 1
     for s in range(n_steps):
         t = t0 + s * dt
         if s % rec_every == 0:
             if not record(m, v, state, t, out[s // rec_every]):
                 return NONFINITE_VOLTAGE, s
+        any_damped = False
         if cn:
             while jp < nj and m.jump_t[jp] < t + dt - eps:
-                damp_left = N_DAMPED_STEPS
+                damp[m.jump_cell[jp]] = N_DAMPED_STEPS
                 jp += 1
-        advance(m, v, state, t, dt, cn, damp_left > 0, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v)
-        if damp_left > 0:
-            damp_left -= 1
+            for c in range(ncell):
+                if damp[c] > 0:
+                    any_damped = True
+        advance(m, v, state, t, dt, cn, damp, any_damped, t_eval, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v)
+        for c in range(ncell):
+            if damp[c] > 0:
+                damp[c] -= 1
     if n_steps % rec_every == 0:
         if not record(m, v, state, t0 + n_steps * dt, out[n_steps // rec_every]):
             return NONFINITE_VOLTAGE, n_steps
@@ -147,33 +180,67 @@ def integrate(m, v, state, t0, dt, n_steps, cn, rec_every, out):
 
 
 @njit(cache=True)
-def find_rest(m, v, state, tol_mV, max_iter):
-    """Iterate to the resting state (no stimuli, gates at steady state).
+def _steady_current(m, v, state, g_sum, e_sum, out):
+    """Membrane current per node (nA) with every gate at its steady state at ``v``."""
+    steady_gates(v, m.gate_node, m.gate_type, m.type_kind, m.type_form, m.type_par, state)
+    accumulate_membrane(v, m, state, g_sum, e_sum)
+    for i in range(v.shape[0]):
+        out[i] = g_sum[i] * v[i] - e_sum[i]
 
-    Each iteration sets the gates to steady state at v and takes one implicit step
-    of REST_STEP_MS, a damped Newton-like fixed point of the membrane equations.
-    Returns (status, iterations, last change in mV); v and state hold the result.
+
+@njit(cache=True)
+def find_rest(m, v, state, tol_mV, max_iter):
+    """Newton's method for the resting state: zero net membrane plus axial current at every node.
+
+    Gates sit at their steady states, so the membrane current of a node is a function
+    of its own voltage only; its slope is taken by a one-sided difference of
+    REST_DV_MV, and the Jacobian keeps the tree structure, so each iteration is
+    one Hines solve. Steps are limited to REST_MAX_STEP_MV. Returns (status,
+    iterations, last change in mV); v and state hold the result.
     """
     n = v.shape[0]
-    ws_g = np.empty(n)
-    ws_e = np.empty(n)
-    ws_d = np.empty(n)
-    ws_o = np.empty(n)
-    ws_r = np.empty(n)
-    ws_v = np.empty(n)
+    g_sum = np.empty(n)
+    e_sum = np.empty(n)
+    i0 = np.empty(n)
+    i1 = np.empty(n)
+    vp = np.empty(n)
+    diag = np.empty(n)
+    offd = np.empty(n)
+    rhs = np.empty(n)
+    dv = np.empty(n)
     change = np.inf
     for it in range(max_iter):
-        steady_gates(v, m.gate_node, m.gate_type, m.type_kind, m.type_form, m.type_par, state)
-        accumulate_membrane(v, m, state, ws_g, ws_e)
-        implicit_solve(m, v, REST_STEP_MS, 0.0, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v, False)
+        _steady_current(m, v, state, g_sum, e_sum, i0)
+        for i in range(n):
+            vp[i] = v[i] + REST_DV_MV
+        _steady_current(m, vp, state, g_sum, e_sum, i1)
+        for i in range(n):
+            diag[i] = (i1[i] - i0[i]) / REST_DV_MV
+            rhs[i] = -i0[i]
+            offd[i] = 0.0
+        for i in range(n):
+            p = m.parent[i]
+            if p >= 0:
+                g = m.g_axial_uS[i]
+                diag[i] += g
+                diag[p] += g
+                offd[i] = -g
+                flow = g * (v[i] - v[p])  # current leaving i towards p
+                rhs[i] -= flow
+                rhs[p] += flow
+        hines_solve(m.parent, diag, offd, rhs, dv)
         change = 0.0
         for i in range(n):
-            d = abs(ws_v[i] - v[i])
-            if not math.isfinite(ws_v[i]):
+            d = dv[i]
+            if not math.isfinite(d):
                 return NONFINITE_VOLTAGE, it, change
-            if d > change:
-                change = d
-            v[i] = ws_v[i]
+            if d > REST_MAX_STEP_MV:
+                d = REST_MAX_STEP_MV
+            elif d < -REST_MAX_STEP_MV:
+                d = -REST_MAX_STEP_MV
+            v[i] += d
+            if abs(d) > change:
+                change = abs(d)
         if change < tol_mV:
             steady_gates(v, m.gate_node, m.gate_type, m.type_kind, m.type_form, m.type_par, state)
             return OK, it + 1, change

@@ -15,10 +15,10 @@ def leak(g_S_cm2: float = 2.5e-5, e_rev_mV: float = -65.0, name: str = "leak") -
     return Channel(name=name, ion="nonspecific", gbar_S_cm2=g_S_cm2, e_rev_mV=e_rev_mV, q10=1.0, citation=PASSIVE_CITATION)
 
 
-DEFAULT_LEAK_FRACTIONS = {"k": 0.75, "na": 0.05, "cl": 0.20}
+DEFAULT_LEAK_FRACTIONS = {"k": 0.70, "na": 0.10, "cl": 0.20}
 """Share of the resting conductance per ion. K+ dominates the resting membrane
 (Hodgkin & Katz 1949, J Physiol 108:37), with small Na+ and Cl- parts; these shares,
-with the default concentrations, put the leak reversal near -70 mV at 37 degC."""
+with the default concentrations, put the leak reversal near -68 mV at 37 degC."""
 
 
 def ion_leak(g_S_cm2: float = 1e-4, fractions: Mapping[str, float] | None = None) -> tuple[Channel, ...]:
