@@ -24,24 +24,25 @@ def _describe(value: object) -> str:
     return repr(value)
 
 
-def check_real(name: str, value: object, unit: str = "") -> float:
-    """Return ``value`` as a finite float or raise naming ``name``."""
-    if isinstance(value, bool):
-        raise RanvierError(f"{name} must be a number{_u(unit)}, got {value!r}")
+def check_real(name: str, value: object, unit: str = "", *, expect: str = "") -> float:
+    """Return ``value`` as a finite float or raise naming ``name`` (and the range ``expect``, e.g. "> 0")."""
+    want = f"a finite number{' ' + expect if expect else ''}{_u(unit)}"
+    if isinstance(value, (bool, str, bytes)):
+        raise RanvierError(f"{name} must be {want}, got {value!r}")
     try:
         x = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise RanvierError(f"{name} must be a number{_u(unit)}, got {value!r}") from None
+        raise RanvierError(f"{name} must be {want}, got {value!r}") from None
     if not math.isfinite(x):
-        raise RanvierError(f"{name} must be a finite number{_u(unit)}, got {x!r}")
+        raise RanvierError(f"{name} must be {want}, got {x!r}")
     return x
 
 
 def check_positive(name: str, value: object, unit: str = "", *, allow_zero: bool = False) -> float:
     """A finite number > 0 (or >= 0 with ``allow_zero``)."""
-    x = check_real(name, value, unit)
+    bound = ">= 0" if allow_zero else "> 0"
+    x = check_real(name, value, unit, expect=bound)
     if x < 0 or (x == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
         raise RanvierError(f"{name} must be {bound}{_u(unit)}, got {x!r}")
     return x
 
@@ -58,12 +59,12 @@ def check_range(
     remedy: str = "",
 ) -> float:
     """A finite number in the interval [lo, hi] (ends open on request)."""
-    x = check_real(name, value, unit)
+    left = "(" if lo_open else "["
+    right = ")" if hi_open else "]"
+    x = check_real(name, value, unit, expect=f"in {left}{lo:g}, {hi:g}{right}")
     bad_lo = x <= lo if lo_open else x < lo
     bad_hi = x >= hi if hi_open else x > hi
     if bad_lo or bad_hi:
-        left = "(" if lo_open else "["
-        right = ")" if hi_open else "]"
         msg = f"{name} must be in {left}{lo:g}, {hi:g}{right}{_u(unit)}, got {x!r}"
         if remedy:
             msg += f"; {remedy}"
@@ -73,21 +74,15 @@ def check_range(
 
 def check_int(name: str, value: object, lo: int = 1, hi: int | None = None) -> int:
     """A whole number in [lo, hi]."""
-    if isinstance(value, bool) or not isinstance(value, (int,)) and not (
-        isinstance(value, float) and value.is_integer()
-    ):
-        try:
-            import numpy as np
+    import numpy as np
 
-            if isinstance(value, np.integer):
-                value = int(value)
-            else:
-                raise TypeError
-        except TypeError:
-            raise RanvierError(f"{name} must be a whole number, got {value!r}") from None
-    n = int(value)  # type: ignore[arg-type]
+    rng = f"in [{lo}, {hi}]" if hi is not None else f">= {lo}"
+    if isinstance(value, np.integer):
+        value = int(value)
+    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, float) and value.is_integer())):
+        raise RanvierError(f"{name} must be a whole number {rng}, got {value!r}")
+    n = int(value)
     if n < lo or (hi is not None and n > hi):
-        rng = f"[{lo}, {hi}]" if hi is not None else f">= {lo}"
         raise RanvierError(f"{name} must be a whole number {rng}, got {n}")
     return n
 

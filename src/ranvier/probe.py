@@ -31,3 +31,6 @@ class Probe:
             object.__setattr__(self, "variables", tuple(self.variables))
             if not self.variables:
                 raise RanvierError("Probe.variables must name at least one variable, or be 'all'")
+            for v in self.variables:
+                if not isinstance(v, str) or not v:
+                    raise RanvierError(f"Probe.variables must be variable names (strings), got {v!r}")

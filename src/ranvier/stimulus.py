@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ranvier.errors import RanvierError, check_int, check_positive, check_real
+from ranvier.errors import RanvierError, check_int, check_name, check_positive, check_real
 from ranvier.site import Site
 
 INTERPOLATIONS = ("step", "linear")
@@ -29,20 +29,34 @@ class Waveform:
     interpolation: str = "step"
 
     def __post_init__(self) -> None:
-        t = np.asarray(self.times_ms, dtype=float).ravel()
-        y = np.asarray(self.values, dtype=float).ravel()
+        try:
+            t = np.asarray(self.times_ms, dtype=float).ravel()
+            y = np.asarray(self.values, dtype=float).ravel()
+        except (TypeError, ValueError):
+            raise RanvierError(
+                f"waveform times_ms and values must be sequences of numbers, got {self.times_ms!r} and {self.values!r}"
+            ) from None
         if t.size == 0 or t.size != y.size:
             raise RanvierError(
                 f"waveform times_ms and values must be non-empty and of equal length, got {t.size} and {y.size}"
             )
-        if not np.all(np.isfinite(t)) or not np.all(np.isfinite(y)):
-            raise RanvierError("waveform times_ms and values must be finite numbers (no NaN or inf)")
-        if np.any(np.diff(t) < 0):
-            raise RanvierError("waveform times_ms must be non-decreasing")
+        for label, arr in (("times_ms", t), ("values", y)):
+            bad = np.flatnonzero(~np.isfinite(arr))
+            if bad.size:
+                k = int(bad[0])
+                raise RanvierError(
+                    f"waveform {label}[{k}] must be a finite number (no NaN or inf), got {float(arr[k])!r}"
+                )
+        back = np.flatnonzero(np.diff(t) < 0)
+        if back.size:
+            k = int(back[0]) + 1
+            raise RanvierError(
+                "waveform times_ms must be non-decreasing, "
+                f"got times_ms[{k}] = {t[k]:g} < times_ms[{k - 1}] = {t[k - 1]:g} ms"
+            )
         if t[0] < 0:
             raise RanvierError(f"waveform times_ms must be >= 0 ms, got {t[0]:g}")
-        if self.interpolation not in INTERPOLATIONS:
-            raise RanvierError(f"waveform interpolation must be 'step' or 'linear', got {self.interpolation!r}")
+        check_name("waveform interpolation", self.interpolation, INTERPOLATIONS)
         object.__setattr__(self, "times_ms", tuple(float(x) for x in t))
         object.__setattr__(self, "values", tuple(float(x) for x in y))
 

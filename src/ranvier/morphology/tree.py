@@ -10,6 +10,19 @@ from ranvier.errors import RanvierError, check_name
 from ranvier.morphology.section import Section
 
 
+def _cycle(by_name: Mapping[str, Section], start: str) -> str:
+    """The parent cycle reached from ``start``, written "a -> b -> a" (each arrow points to a parent)."""
+    path: list[str] = []
+    name: str | None = start
+    while name is not None and name not in path:
+        path.append(name)
+        name = by_name[name].parent
+    if name is None:
+        return ""
+    loop = path[path.index(name):] + [name]
+    return " -> ".join(loop)
+
+
 @dataclass(frozen=True, init=False)
 class Morphology:
     """Sections joined in one tree.
@@ -43,7 +56,10 @@ class Morphology:
         if len(roots) != 1:
             if not roots:
                 # every section has a parent: there must be a cycle
-                raise RanvierError("no root section (every section has a parent): the morphology has a cycle")
+                raise RanvierError(
+                    "no root section (every section has a parent): "
+                    f"the morphology has a cycle {_cycle(by_name, secs[0].name)}"
+                )
             raise RanvierError(f"a morphology has exactly one root section; found {len(roots)}: {roots}")
         children: dict[str, list[str]] = {n: [] for n in by_name}
         for s in secs:
@@ -58,7 +74,8 @@ class Morphology:
         if len(order) != len(secs):
             lost = sorted(set(by_name) - set(order))
             raise RanvierError(
-                f"sections {lost} are not reachable from the root {roots[0]!r}: the morphology has a cycle"
+                f"sections {lost} are not reachable from the root {roots[0]!r}: "
+                f"the morphology has a cycle {_cycle(by_name, lost[0])}"
             )
         object.__setattr__(self, "sections", tuple(by_name[n] for n in order))
 
