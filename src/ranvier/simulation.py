@@ -15,7 +15,7 @@ from ranvier.assemble import ION_CURRENTS, assemble, check_site, model_hash
 from ranvier.cell import Cell
 from ranvier.errors import RanvierError, SimulationError, check_positive, check_real
 from ranvier.numerics import status as st
-from ranvier.numerics.stepper import find_rest, integrate, n_cells
+from ranvier.numerics.stepper import find_rest, integrate, n_cells, relax
 from ranvier.probe import Probe
 from ranvier.result import LONG_NAMES
 from ranvier.site import Site
@@ -26,6 +26,9 @@ METHODS = {"cn": "Crank-Nicolson (gates staggered by dt/2)", "be": "backward Eul
 DT_MAX_ACTIVE_MS = 0.1  # an action potential rises in ~0.5 ms: a coarser step cannot resolve it
 DT_MAX_PASSIVE_MS = 1.0
 MAX_RECORD_BYTES = 4 * 1024**3
+REST_NEWTON_ITERATIONS = 100
+REST_RELAX_DT_MS = 0.05
+REST_RELAX_STEPS = 400_000  # 20 s of simulated time: enough for any cell that settles at all
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,14 @@ class Simulation:
             v[:] = -65.0
             find = True
         if find:
-            code, iters, change = find_rest(model, v, state, 1e-9, 200)
+            code, iters, change = find_rest(model, v, state, 1e-9, REST_NEWTON_ITERATIONS)
+            if code != st.OK:
+                # Newton cycled: follow the cell's own dynamics (no stimuli) to its stable state,
+                # then polish that state with Newton.
+                v[:] = -65.0
+                code, iters, change = relax(model, v, state, REST_RELAX_DT_MS, REST_RELAX_STEPS, 1e-7)
+                if code == st.OK:
+                    code, iters, change = find_rest(model, v, state, 1e-9, REST_NEWTON_ITERATIONS)
             if code != st.OK:
                 raise SimulationError(st.MESSAGES[code].format(t=change, iters=iters))
         else:

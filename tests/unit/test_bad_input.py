@@ -690,3 +690,20 @@ def test_save_load_round_trip_of_valid_result(tmp_path, tiny_result):
     path = ranvier.save(tiny_result, tmp_path / "ok.nc")
     back = ranvier.load(path)
     xr.testing.assert_identical(back, tiny_result)
+
+
+# -- gates that could never move (found by the kernel twins: they divided by zero in the kernel) --
+
+
+def test_gate_with_zero_time_constant_is_refused():
+    from ranvier import Constant, Gate, Sigmoid
+
+    with pytest.raises(RanvierError, match=r"gate 'x' tau must be > 0 ms"):
+        Gate("x", 1, inf=Sigmoid(1.0, -40.0, 5.0), tau=Constant(0.0))
+
+
+def test_gate_with_both_rates_zero_is_refused():
+    from ranvier import Constant, Gate
+
+    with pytest.raises(RanvierError, match=r"gate 'x' needs alpha \+ beta > 0"):
+        Gate("x", 1, alpha=Constant(0.0), beta=Constant(0.0))

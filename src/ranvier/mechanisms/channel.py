@@ -56,6 +56,14 @@ class Gate:
                 raise RanvierError(
                     f"gate {self.name!r} {label} must be a rate form (Exp, Sigmoid, Linoid, Constant), got {f!r}"
                 )
+        if it and self.tau.params[0] <= 0:
+            raise RanvierError(
+                f"gate {self.name!r} tau must be > 0 ms at every voltage; its scale factor is {self.tau.params[0]!r}"
+            )
+        if ab and self.alpha.params[0] + self.beta.params[0] <= 0:
+            raise RanvierError(
+                f"gate {self.name!r} needs alpha + beta > 0 (1/ms): with both rates zero it never moves"
+            )
 
     @property
     def kind(self) -> int:

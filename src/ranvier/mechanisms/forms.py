@@ -87,7 +87,7 @@ class Linoid:
         x = (np.asarray(v_mV, dtype=float) - self.midpoint_mV) / self.scale_mV
         small = np.abs(x) < 1e-6
         xs = np.where(small, 1.0, x)
-        return self.rate * np.where(small, 1.0 + 0.5 * x, xs / -np.expm1(-xs))
+        return self.rate * np.where(small, 1.0 + x * (0.5 + x / 12.0), xs / -np.expm1(-xs))
 
     @property
     def params(self) -> tuple[float, float, float]:

@@ -32,7 +32,7 @@ def rate_value(form, p0, p1, p2, v):
     elif form == 2:
         x = (v - p1) / p2
         if abs(x) < 1e-6:
-            return p0 * (1.0 + 0.5 * x)  # x / (1 - e^-x) = 1 + x/2 + O(x^2)
+            return p0 * (1.0 + x * (0.5 + x / 12.0))  # x / (1 - e^-x) = 1 + x/2 + x^2/12 + O(x^4)
         return p0 * x / (-math.expm1(-x))
     else:
         return p0

@@ -10,7 +10,7 @@ MESSAGES = {
         "(check for negative or enormous conductances, or reduce dt_ms)"
     ),
     NOT_CONVERGED: (
-        "the resting state did not converge in {iters} iterations (last change {t:.3g} mV); the cell may "
-        "fire spontaneously: give v_init_mV explicitly"
+        "the cell found no resting state: it still changed by {t:.3g} mV per step after {iters} steps of "
+        "relaxation, so it fires or oscillates on its own; give v_init_mV explicitly to start it anyway"
     ),
 }

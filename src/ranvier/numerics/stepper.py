@@ -246,3 +246,37 @@ def find_rest(m, v, state, tol_mV, max_iter):
             return OK, it + 1, change
     steady_gates(v, m.gate_node, m.gate_type, m.type_kind, m.type_form, m.type_par, state)
     return NOT_CONVERGED, max_iter, change
+
+
+@njit(cache=True)
+def relax(m, v, state, dt, max_steps, tol_mV):
+    """Backward-Euler time stepping without stimuli until no node changes by more than ``tol_mV`` in a step.
+
+    The fallback for :func:`find_rest`: where Newton's iteration cycles, time
+    stepping follows the cell's own dynamics to its stable resting state (if it
+    has one). Returns (status, steps, last change in mV).
+    """
+    n = v.shape[0]
+    ws_g = np.empty(n)
+    ws_e = np.empty(n)
+    ws_d = np.empty(n)
+    ws_o = np.empty(n)
+    ws_r = np.empty(n)
+    ws_v = np.empty(n)
+    t_eval = np.zeros(1)
+    change = np.inf
+    for s in range(max_steps):
+        accumulate_membrane(v, m, state, ws_g, ws_e)
+        implicit_solve(m, v, dt, t_eval, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v, False)
+        change = 0.0
+        for i in range(n):
+            if not math.isfinite(ws_v[i]):
+                return NONFINITE_VOLTAGE, s, change
+            d = abs(ws_v[i] - v[i])
+            if d > change:
+                change = d
+            v[i] = ws_v[i]
+        update_gates(v, m.gate_node, m.gate_type, m.gate_phi, m.type_kind, m.type_form, m.type_par, state, dt)
+        if change < tol_mV:
+            return OK, s + 1, change
+    return NOT_CONVERGED, max_steps, change
