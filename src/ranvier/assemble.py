@@ -69,6 +69,7 @@ class _Builder:
         self.area: list[float] = []
         self.cell: list[int] = []
         self.type_rows: dict[tuple, int] = {}
+        self.gate_memo: dict = {}
         self.gate_node: list[int] = []
         self.gate_type: list[int] = []
         self.gate_phi: list[float] = []
@@ -84,11 +85,49 @@ class _Builder:
         return len(self.parent) - 1
 
     def gate_type_index(self, gate) -> int:
-        forms = gate.forms
-        key = (gate.kind, tuple((f.code, *f.params) for f in forms))
+        hit = self.gate_memo.get(gate)
+        if hit is not None:
+            return hit
+        key = (gate.kind, tuple((f.code, *f.params) for f in gate.forms))
         if key not in self.type_rows:
             self.type_rows[key] = len(self.type_rows)
+        self.gate_memo[gate] = self.type_rows[key]
         return self.type_rows[key]
+
+
+def _node_major(b: _Builder, layout: Layout) -> None:
+    """Reorder channel and gate instances node by node (channels in placement order within a node).
+
+    The engine then visits each node once per step, reading its voltage and table position
+    once for all the gates there and summing its conductances in registers.
+    """
+    c = b.chan
+    nch = len(c["node"])
+    if nch == 0:
+        return
+    order = np.argsort(np.asarray(c["node"], np.int64), kind="stable")
+    new_of_old = np.empty(nch, np.int64)
+    new_of_old[order] = np.arange(nch)
+    old_gstart = list(c["gstart"])
+    gate_cols = (b.gate_node, b.gate_type, b.gate_phi, b.gate_power)
+    new_gates: list[list] = [[], [], [], []]
+    gate_new_of_old: dict[int, int] = {}
+    new_gstart = []
+    for old in order:
+        new_gstart.append(len(new_gates[0]))
+        for j in range(c["gcount"][old]):
+            k = old_gstart[old] + j
+            gate_new_of_old[k] = len(new_gates[0])
+            for col, dst in zip(gate_cols, new_gates):
+                dst.append(col[k])
+    for key in c:
+        if key != "gstart":
+            c[key] = [c[key][old] for old in order]
+    c["gstart"] = new_gstart
+    b.gate_node, b.gate_type, b.gate_phi, b.gate_power = new_gates
+    for node, chans in layout.node_channels.items():
+        for name, (g0, ci, ch) in list(chans.items()):
+            chans[name] = (gate_new_of_old.get(g0, g0) if ch.gates else new_gstart[new_of_old[ci]], int(new_of_old[ci]), ch)
 
 
 def _axial_uS(Ra_ohm_cm: float, length_um: float, diam_um: float) -> float:
@@ -175,6 +214,7 @@ def assemble(
         layout.cell_node_range.append((first, len(b.parent)))
     layout.cell_of_node = np.asarray(b.cell, np.int64)
     layout.n_gates = len(b.gate_node)
+    _node_major(b, layout)
 
     # stimuli ------------------------------------------------------------------------------
     wave_t: list[float] = []
@@ -234,6 +274,56 @@ def assemble(
             rk.append(1), ri.append(known[var]), units.append("1")
             rls.append(0), rlc.append(0)
 
+    # per-cell orderings and precomputed matrix pieces ---------------------------------------
+    ncell = len(cells)
+    node_cell = np.asarray(b.cell, np.int64)
+    parent = np.asarray(b.parent, np.int64)
+    gax = np.asarray(b.gax, np.float64)
+    n = parent.shape[0]
+    has_parent = parent >= 0
+    offd = np.where(has_parent, -gax, 0.0)
+    gax_diag = np.where(has_parent, gax, 0.0) + np.bincount(
+        parent[has_parent], weights=gax[has_parent], minlength=n
+    )
+    ch = b.chan
+    law = np.asarray(ch["law"], np.int64)
+    gcount = np.asarray(ch["gcount"], np.int64)
+    cnode = np.asarray(ch["node"], np.int64)
+    static = (law == LAW_OHMIC) & (gcount == 0)
+    gm = np.asarray(ch["gmax"], np.float64)
+    er = np.asarray(ch["erev"], np.float64)
+    g_static = np.bincount(cnode[static], weights=gm[static], minlength=n) if n else np.zeros(0)
+    e_static = np.bincount(cnode[static], weights=(gm * er)[static], minlength=n) if n else np.zeros(0)
+    dyn = np.nonzero(~static)[0]
+    dyn = dyn[np.argsort(node_cell[cnode[dyn]], kind="stable")] if dyn.size else dyn.astype(np.int64)
+
+    def csr(cell_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(cell_of, kind="stable").astype(np.int64)
+        start = np.searchsorted(cell_of[order], np.arange(ncell + 1)).astype(np.int64)
+        return start, order
+
+    cell_node_start = np.asarray([r[0] for r in layout.cell_node_range] + [n], np.int64)
+    gate_cell = node_cell[np.asarray(b.gate_node, np.int64)] if b.gate_node else np.zeros(0, np.int64)
+    cell_gate_start = np.searchsorted(gate_cell, np.arange(ncell + 1)).astype(np.int64)
+    node_dyn_start = np.searchsorted(cnode[dyn] if dyn.size else np.zeros(0, np.int64), np.arange(n + 1)).astype(np.int64)
+    cell_dyn_start = np.searchsorted(node_cell[cnode[dyn]] if dyn.size else np.zeros(0, np.int64),
+                                     np.arange(ncell + 1)).astype(np.int64)
+    cell_ic_start, ic_order = csr(np.asarray(ic["cell"], np.int64))
+    cell_vc_start, vc_order = csr(np.asarray(vc["cell"], np.int64))
+    jumps_sorted = sorted((c_, t_) for (t_, c_) in jumps)
+    jump_cell = np.asarray([j[0] for j in jumps_sorted], np.int64)
+    jump_t = np.asarray([j[1] for j in jumps_sorted], np.float64)
+    cell_jump_start = np.searchsorted(jump_cell, np.arange(ncell + 1)).astype(np.int64)
+    rec_cell = []
+    for kind, idx in zip(rk, ri):
+        if kind == 0 or kind == 2:
+            rec_cell.append(node_cell[idx])
+        elif kind == 1:
+            rec_cell.append(gate_cell[idx])
+        else:
+            rec_cell.append(vc["cell"][idx])
+    cell_rec_start, rec_order = csr(np.asarray(rec_cell, np.int64))
+
     ntypes = len(b.type_rows)
     type_kind = np.zeros(ntypes, np.int64)
     type_form = np.zeros((ntypes, 2), np.int64)
@@ -248,7 +338,12 @@ def assemble(
     F = lambda x: np.asarray(x, dtype=np.float64)  # noqa: E731
     c = b.chan
     model = KernelModel(
-        parent=I(b.parent), cap_nF=F(b.cap), g_axial_uS=F(b.gax), area_cm2=F(b.area), node_cell=I(b.cell),
+        parent=parent, cap_nF=F(b.cap), g_axial_uS=gax, area_cm2=F(b.area), node_cell=node_cell,
+        offd=offd, gax_diag=gax_diag, g_static=g_static, e_static=e_static,
+        cell_node_start=cell_node_start, cell_gate_start=cell_gate_start, cell_dyn_start=cell_dyn_start,
+        node_dyn_start=node_dyn_start,
+        dyn_chan=I(dyn), cell_ic_start=cell_ic_start, ic_order=ic_order, cell_vc_start=cell_vc_start,
+        vc_order=vc_order, cell_jump_start=cell_jump_start, cell_rec_start=cell_rec_start, rec_order=rec_order,
         type_kind=type_kind, type_form=type_form, type_par=type_par,
         gate_node=I(b.gate_node), gate_type=I(b.gate_type), gate_phi=F(b.gate_phi), gate_power=I(b.gate_power),
         chan_node=I(c["node"]), chan_law=I(c["law"]), chan_gmax=F(c["gmax"]), chan_erev=F(c["erev"]),
@@ -258,7 +353,7 @@ def assemble(
         vc_node=I(vc["node"]), vc_g_uS=F(vc["g"]), vc_start=I(vc["start"]), vc_count=I(vc["count"]),
         vc_interp=I(vc["interp"]), vc_cell=I(vc["cell"]),
         wave_t=F(wave_t) if wave_t else np.zeros(1), wave_y=F(wave_y) if wave_y else np.zeros(1),
-        jump_t=F([j[0] for j in sorted(jumps)]), jump_cell=I([j[1] for j in sorted(jumps)]),
+        jump_t=jump_t, jump_cell=jump_cell,
         rec_kind=I(rk), rec_index=I(ri), rec_list_start=I(rls), rec_list_count=I(rlc),
         rec_list=I(rl) if rl else np.zeros(1, np.int64),
     )

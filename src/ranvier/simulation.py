@@ -15,7 +15,9 @@ from ranvier.assemble import ION_CURRENTS, assemble, check_site, model_hash
 from ranvier.cell import Cell
 from ranvier.errors import RanvierError, SimulationError, check_positive, check_real
 from ranvier.numerics import status as st
-from ranvier.numerics.stepper import find_rest, integrate, n_cells, relax
+from ranvier.numerics.engine import integrate
+from ranvier.numerics.stepper import find_rest, n_cells, relax
+from ranvier.numerics.tables import build_gate_tables, no_tables
 from ranvier.probe import Probe
 from ranvier.result import LONG_NAMES
 from ranvier.site import Site
@@ -54,6 +56,10 @@ class Simulation:
         resting state, computed from its channels and concentrations.
     record_dt_ms : float or None
         Sampling interval of recordings (ms), a multiple of dt_ms; None = dt_ms.
+    rate_tables : bool
+        Read gate steady states and decay factors from tables refined until their
+        interpolation error is below 1e-7 (fast, default), or evaluate every rate
+        directly (exact).
     """
 
     cells: tuple[Cell, ...]
@@ -64,6 +70,7 @@ class Simulation:
     method: str = "cn"
     v_init_mV: float | None = None
     record_dt_ms: float | None = None
+    rate_tables: bool = True
 
     def __post_init__(self) -> None:
         cells = (self.cells,) if isinstance(self.cells, Cell) else tuple(self.cells)
@@ -143,11 +150,19 @@ class Simulation:
                     out.append((n, p.site))
         return out
 
-    def run(self, progress: bool | None = None) -> xr.Dataset:
+    def run(self, progress: bool | None = None, threads: int | None = None) -> xr.Dataset:
         """Simulate and return the recordings as an xarray Dataset (dims ``site`` x ``time``).
 
         ``progress``: show a progress bar (None: only for long runs on a terminal).
+        ``threads``: cells of a batch are integrated in parallel on this many threads
+        (None: all cores numba may use).
         """
+        if threads is not None:
+            import numba
+
+            from ranvier.errors import check_int
+
+            numba.set_num_threads(check_int("threads", threads, 1, numba.config.NUMBA_NUM_THREADS))
         recs = self.recordings()
         model, layout, units = assemble(self.cells, self.stimuli, tuple(recs))
         nsteps = _n_steps(self.tstop_ms, self.dt_ms)
@@ -161,7 +176,11 @@ class Simulation:
         n = model.parent.shape[0]
         v = np.empty(n)
         state = np.zeros(layout.n_gates)
-        self._initialise(model, v, state)
+        if self.rate_tables:
+            tabs, self_dv, tab_err = build_gate_tables(model, self.dt_ms)
+        else:
+            tabs, self_dv, tab_err = no_tables(layout.n_gates), 0.0, 0.0
+        self._initialise(model, tabs, v, state)
         v_rest = v.copy()
         out = np.full((nsamp, len(recs)), np.nan)
         cn = self.method == "cn"
@@ -169,14 +188,18 @@ class Simulation:
         show = progress if progress is not None else (work > 2e8 and sys.stderr.isatty())
         damp = np.zeros(n_cells(model), np.int64)
         if not show:
-            code, at = integrate(model, v, state, 0.0, self.dt_ms, nsteps, cn, every, out, damp)
+            code, at = integrate(model, tabs, v, state, 0.0, self.dt_ms, nsteps, cn, every, out, damp)
         else:
-            code, at = self._run_chunked(model, v, state, nsteps, every, cn, out, damp)
+            code, at = self._run_chunked(model, tabs, v, state, nsteps, every, cn, out, damp)
         if code != st.OK:
             raise SimulationError(st.MESSAGES[code].format(t=at * self.dt_ms, iters=0))
-        return self._to_dataset(recs, units, out, nsamp, layout, v_rest)
+        ds = self._to_dataset(recs, units, out, nsamp, layout, v_rest)
+        ds.attrs["rate_tables"] = "off (rates evaluated directly)" if not self.rate_tables else (
+            f"on: grid {self_dv:g} mV, largest interpolation error {tab_err:.2g}"
+        )
+        return ds
 
-    def _initialise(self, model, v, state) -> None:
+    def _initialise(self, model, tabs, v, state) -> None:
         if self.v_init_mV is not None:
             v[:] = self.v_init_mV
             find = False
@@ -184,22 +207,24 @@ class Simulation:
             v[:] = -65.0
             find = True
         if find:
-            code, iters, change = find_rest(model, v, state, 1e-9, REST_NEWTON_ITERATIONS)
+            code, iters, change = find_rest(model, v, state, 1e-9, REST_NEWTON_ITERATIONS, tabs)
             if code != st.OK:
                 # Newton cycled: follow the cell's own dynamics (no stimuli) to its stable state,
                 # then polish that state with Newton.
                 v[:] = -65.0
                 code, iters, change = relax(model, v, state, REST_RELAX_DT_MS, REST_RELAX_STEPS, 1e-7)
                 if code == st.OK:
-                    code, iters, change = find_rest(model, v, state, 1e-9, REST_NEWTON_ITERATIONS)
+                    code, iters, change = find_rest(model, v, state, 1e-9, REST_NEWTON_ITERATIONS, tabs)
             if code != st.OK:
                 raise SimulationError(st.MESSAGES[code].format(t=change, iters=iters))
         else:
             from ranvier.numerics.rates import steady_gates
+            from ranvier.numerics.tables import tabulated_steady_states
 
             steady_gates(v, model.gate_node, model.gate_type, model.type_kind, model.type_form, model.type_par, state)
+            tabulated_steady_states(v, model.gate_node, tabs.gate_table, tabs.tab, tabs.vmin, tabs.inv_dv, state)
 
-    def _run_chunked(self, model, v, state, nsteps, every, cn, out, damp):
+    def _run_chunked(self, model, tabs, v, state, nsteps, every, cn, out, damp):
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
         chunk = max(every, (nsteps // 100) // every * every)
@@ -210,7 +235,7 @@ class Simulation:
             while done < nsteps:
                 k = min(chunk, nsteps - done)
                 r0 = done // every
-                code, at = integrate(model, v, state, done * self.dt_ms, self.dt_ms, k, cn, every, out[r0:], damp)
+                code, at = integrate(model, tabs, v, state, done * self.dt_ms, self.dt_ms, k, cn, every, out[r0:], damp)
                 if code != st.OK:
                     return code, done + at
                 done += k

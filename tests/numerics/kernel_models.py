@@ -12,7 +12,8 @@ import numpy as np
 
 import ranvier as rv
 from ranvier.assemble import assemble
-from ranvier.numerics import stepper
+from ranvier.numerics import engine, stepper
+from ranvier.numerics.tables import build_gate_tables, no_tables
 
 DT_MS = 0.025
 
@@ -43,14 +44,19 @@ def kernel_advance(m, v, state, t, dt, cn, damp=None):
     return v, state
 
 
-def kernel_integrate(m, v, state, t0, dt, n_steps, cn, rec_every, damp=None):
-    """Call ``stepper.integrate`` on copies; returns (status, step, v, state, out, damp)."""
+def kernel_integrate(m, v, state, t0, dt, n_steps, cn, rec_every, damp=None, tables=False):
+    """Call ``engine.integrate`` on copies; returns (status, step, v, state, out, damp).
+
+    ``tables=False`` (default) evaluates every rate directly, so the engine must match
+    the twins to round-off; ``tables=True`` uses the interpolated rate tables.
+    """
     v = np.array(v, dtype=np.float64)
     state = np.array(state, dtype=np.float64)
     ncell = stepper.n_cells(m)
     d = np.zeros(ncell, np.int64) if damp is None else np.array(damp, dtype=np.int64)
     out = np.full((n_steps // rec_every + 1, m.rec_kind.shape[0]), np.nan)
-    code, at = stepper.integrate(m, v, state, float(t0), float(dt), int(n_steps), bool(cn), int(rec_every), out, d)
+    tabs = build_gate_tables(m, float(dt))[0] if tables else no_tables(m.gate_node.shape[0])
+    code, at = engine.integrate(m, tabs, v, state, float(t0), float(dt), int(n_steps), bool(cn), int(rec_every), out, d)
     return int(code), int(at), v, state, out, d
 
 

@@ -29,8 +29,10 @@ SEEDS = st.integers(0, 2**32 - 1)
 def _record_every_node(m):
     n = m.parent.shape[0]
     z = np.zeros(n, np.int64)
+    # nodes are numbered cell by cell, so recording r = node r is already grouped by cell
     return m._replace(rec_kind=z, rec_index=np.arange(n, dtype=np.int64), rec_list_start=z.copy(),
-                      rec_list_count=z.copy())
+                      rec_list_count=z.copy(), rec_order=np.arange(n, dtype=np.int64),
+                      cell_rec_start=m.cell_node_start.copy())
 
 
 @settings(max_examples=10, deadline=None)

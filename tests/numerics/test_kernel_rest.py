@@ -22,6 +22,7 @@ from ranvier.numerics import reference as ref
 from ranvier.numerics.rates import steady_gates
 from ranvier.numerics.stepper import find_rest
 
+from ranvier.numerics.tables import no_tables
 from kernel_models import DT_MS, kernel_integrate, random_active_cell, random_setup
 
 SEEDS = st.integers(0, 2**32 - 1)
@@ -46,7 +47,7 @@ def test_find_rest_is_a_root_of_the_twin_residual(seed):
     n = m.parent.shape[0]
     v = np.full(n, -65.0)
     state = np.zeros(m.gate_node.shape[0])
-    code, iters, change = find_rest(m, v, state, 1e-9, 200)
+    code, iters, change = find_rest(m, v, state, 1e-9, 200, no_tables(state.shape[0]))
     assert code == 0 and change < 1e-9
     np.testing.assert_allclose(state, ref.steady_gates(v, m), rtol=1e-12, atol=1e-300)
     # the twin's root from a start 0.5 mV away lands on the same state
@@ -68,7 +69,7 @@ def test_rest_of_a_leak_only_tree_is_the_leak_reversal():
                    mechanisms=[rv.leak(1e-4, -71.3)])
     m, _, _ = assemble((cell,), (), ())
     v = np.full(m.parent.shape[0], -65.0)
-    code, _, _ = find_rest(m, v, np.zeros(0), 1e-9, 200)
+    code, _, _ = find_rest(m, v, np.zeros(0), 1e-9, 200, no_tables(0))
     assert code == 0
     np.testing.assert_allclose(v, -71.3, rtol=0, atol=1e-9)
 

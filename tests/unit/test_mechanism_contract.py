@@ -21,7 +21,8 @@ from ranvier.assemble import assemble
 from ranvier.constants import FARADAY_C_PER_MOL, GAS_CONSTANT_J_PER_MOL_K, ZERO_CELSIUS_K
 from ranvier.ions import Concentrations
 from ranvier.mechanisms import CATALOGUE
-from ranvier.numerics import rates, stepper
+from ranvier.numerics import engine, rates, stepper
+from ranvier.numerics.tables import no_tables
 
 V_GRID = np.linspace(-150.0, 100.0, 2501)  # mV, 0.1 mV apart
 CHANNELS = sorted(CATALOGUE)
@@ -128,7 +129,7 @@ def test_zero_current_at_reversal(channel, cn):
     rates.steady_gates(v, m.gate_node, m.gate_type, m.type_kind, m.type_form, m.type_par, state)
     state0 = state.copy()
     out = np.full((2, 1), np.nan)
-    code, _ = stepper.integrate(m, v, state, 0.0, 0.025, 1, cn, 1, out, np.zeros(1, np.int64))
+    code, _ = engine.integrate(m, no_tables(state.shape[0]), v, state, 0.0, 0.025, 1, cn, 1, out, np.zeros(1, np.int64))
     assert code == 0
     np.testing.assert_allclose(v, e, rtol=0, atol=1e-10)
     np.testing.assert_allclose(state, state0, rtol=0, atol=1e-12)
@@ -256,7 +257,7 @@ def test_user_declared_channel_relaxes_exponentially_under_voltage_clamp(method)
     # specialisations of every kernel Simulation calls: the new channel must add none
     # (it is rows in the rate table, not code).
     _clamp_run(rv.hh_k, method)
-    kernels = (stepper.integrate, stepper.find_rest, rates.steady_gates)
+    kernels = (engine.integrate, stepper.find_rest, rates.steady_gates)
     compiled = [len(k.signatures) for k in kernels]
     res = _clamp_run(KA, method)
     assert [len(k.signatures) for k in kernels] == compiled

@@ -18,6 +18,23 @@ class KernelModel(NamedTuple):
     g_axial_uS: np.ndarray  # float64[n], conductance to parent (0 for roots)
     area_cm2: np.ndarray  # float64[n]
     node_cell: np.ndarray  # int64[n], which cell of the batch
+    offd: np.ndarray  # float64[n], -g_axial (the matrix entry coupling i and parent[i])
+    gax_diag: np.ndarray  # float64[n], sum of the axial conductances meeting at node i (uS)
+    g_static: np.ndarray  # float64[n], summed conductance of gateless ohmic channels (uS)
+    e_static: np.ndarray  # float64[n], their summed g*E (nA)
+    # per-cell ranges (CSR, ncell + 1 entries): nodes, gates, and orderings of other lists by cell
+    cell_node_start: np.ndarray
+    cell_gate_start: np.ndarray
+    cell_dyn_start: np.ndarray  # into dyn_chan
+    dyn_chan: np.ndarray  # channel instances with gates or a GHK law, node by node
+    node_dyn_start: np.ndarray  # int64[n + 1], into dyn_chan: the dynamic channels of each node
+    cell_ic_start: np.ndarray  # into ic_order
+    ic_order: np.ndarray
+    cell_vc_start: np.ndarray  # into vc_order
+    vc_order: np.ndarray
+    cell_jump_start: np.ndarray  # into jump_t / jump_cell (sorted by cell, then time)
+    cell_rec_start: np.ndarray  # into rec_order
+    rec_order: np.ndarray
     # gate types (rate table rows)
     type_kind: np.ndarray  # int64[ntypes]
     type_form: np.ndarray  # int64[ntypes, 2]
@@ -54,7 +71,7 @@ class KernelModel(NamedTuple):
     # breakpoints shared by all waveforms
     wave_t: np.ndarray  # float64
     wave_y: np.ndarray  # float64
-    jump_t: np.ndarray  # float64, sorted times where a waveform jumps
+    jump_t: np.ndarray  # float64, times where a waveform jumps, by cell then time
     jump_cell: np.ndarray  # int64, the cell whose stimulus jumps then
     # recording plan: kind 0 node voltage, 1 gate state, 2 ion current density, 3 clamp current
     rec_kind: np.ndarray  # int64[nrec]

@@ -1,4 +1,8 @@
-"""The time loop: implicit cable step on the tree, exponential-Euler gates, recording.
+"""One implicit step of the whole model, recording, and the resting state.
+
+``advance`` is the readable single-step form of the schemes; the production time loop
+is :mod:`ranvier.numerics.engine`, which does the same per cell (the tests check both
+against the NumPy twins).
 
 Backward Euler solves C (v' - v)/dt = -I_m(v') + I_axial(v') + I_stim over a whole
 step. Crank-Nicolson solves the same system over half a step and extrapolates,
@@ -20,6 +24,7 @@ from numba import njit
 from ranvier.numerics.hines import hines_solve
 from ranvier.numerics.membrane import accumulate_membrane, channel_current_nA
 from ranvier.numerics.rates import steady_gates, update_gates
+from ranvier.numerics.tables import tabulated_steady_states
 from ranvier.numerics.status import NONFINITE_VOLTAGE, NOT_CONVERGED, OK
 from ranvier.numerics.waveform import wave_value
 
@@ -101,10 +106,10 @@ def advance(m, v, state, t, dt, cn, damp, any_damped, t_eval, ws_g, ws_e, ws_d, 
 
 
 @njit(cache=True)
-def record(m, v, state, t, out_row):
-    """Write one sample of every recording into ``out_row``; return False if v is not finite."""
+def record(m, v, state, t, out_row, r0, r1):
+    """Write recordings r0..r1-1 at time t into ``out_row``; return False if a voltage is not finite."""
     ok = True
-    for r in range(m.rec_kind.shape[0]):
+    for r in range(r0, r1):
         kind = m.rec_kind[r]
         idx = m.rec_index[r]
         if kind == 0:
@@ -127,76 +132,35 @@ def record(m, v, state, t, out_row):
 
 
 def n_cells(m) -> int:
-    return int(m.node_cell.max()) + 1 if m.node_cell.shape[0] else 1
+    return int(m.cell_node_start.shape[0]) - 1
 
 
 @njit(cache=True)
-def integrate(m, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
-    """Run ``n_steps`` steps of ``dt`` ms from ``t0``; sample every ``rec_every`` steps into ``out``.
-
-    ``out`` has n_steps // rec_every + 1 rows (the first is the initial state).
-    ``damp`` (int64 per cell, zeros at the start of a run) carries the count of
-    damped Crank-Nicolson steps still owed from one call to the next.
-    Returns (status, step at which it stopped).
-    """
-    n = v.shape[0]
-    ws_g = np.empty(n)
-    ws_e = np.empty(n)
-    ws_d = np.empty(n)
-    ws_o = np.empty(n)
-    ws_r = np.empty(n)
-    ws_v = np.empty(n)
-    ncell = damp.shape[0]
-    t_eval = np.empty(ncell)
-    nj = m.jump_t.shape[0]
-    jp = 0
-    eps = 1e-9 * dt
-    while jp < nj and m.jump_t[jp] < t0 - eps:
-        jp += 1
-    for s in range(n_steps):
-        t = t0 + s * dt
-        if s % rec_every == 0:
-            if not record(m, v, state, t, out[s // rec_every]):
-                return NONFINITE_VOLTAGE, s
-        any_damped = False
-        if cn:
-            while jp < nj and m.jump_t[jp] < t + dt - eps:
-                damp[m.jump_cell[jp]] = N_DAMPED_STEPS
-                jp += 1
-            for c in range(ncell):
-                if damp[c] > 0:
-                    any_damped = True
-        advance(m, v, state, t, dt, cn, damp, any_damped, t_eval, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v)
-        for c in range(ncell):
-            if damp[c] > 0:
-                damp[c] -= 1
-    if n_steps % rec_every == 0:
-        if not record(m, v, state, t0 + n_steps * dt, out[n_steps // rec_every]):
-            return NONFINITE_VOLTAGE, n_steps
-    for i in range(n):
-        if not math.isfinite(v[i]):
-            return NONFINITE_VOLTAGE, n_steps
-    return OK, n_steps
-
-
-@njit(cache=True)
-def _steady_current(m, v, state, g_sum, e_sum, out):
-    """Membrane current per node (nA) with every gate at its steady state at ``v``."""
+def _steady(m, tabs, v, state):
     steady_gates(v, m.gate_node, m.gate_type, m.type_kind, m.type_form, m.type_par, state)
+    tabulated_steady_states(v, m.gate_node, tabs.gate_table, tabs.tab, tabs.vmin, tabs.inv_dv, state)
+
+
+@njit(cache=True)
+def _steady_current(m, tabs, v, state, g_sum, e_sum, out):
+    """Membrane current per node (nA) with every gate at its steady state at ``v``."""
+    _steady(m, tabs, v, state)
     accumulate_membrane(v, m, state, g_sum, e_sum)
     for i in range(v.shape[0]):
         out[i] = g_sum[i] * v[i] - e_sum[i]
 
 
 @njit(cache=True)
-def find_rest(m, v, state, tol_mV, max_iter):
+def find_rest(m, v, state, tol_mV, max_iter, tabs):
     """Newton's method for the resting state: zero net membrane plus axial current at every node.
 
     Gates sit at their steady states, so the membrane current of a node is a function
     of its own voltage only; its slope is taken by a one-sided difference of
     REST_DV_MV, and the Jacobian keeps the tree structure, so each iteration is
     one Hines solve. Steps are limited to REST_MAX_STEP_MV. Returns (status,
-    iterations, last change in mV); v and state hold the result.
+    iterations, last change in mV); v and state hold the result. With rate tables
+    (``tabs``) the steady states are the tables', so the state found is the resting state
+    of the model the engine integrates.
     """
     n = v.shape[0]
     g_sum = np.empty(n)
@@ -210,10 +174,10 @@ def find_rest(m, v, state, tol_mV, max_iter):
     dv = np.empty(n)
     change = np.inf
     for it in range(max_iter):
-        _steady_current(m, v, state, g_sum, e_sum, i0)
+        _steady_current(m, tabs, v, state, g_sum, e_sum, i0)
         for i in range(n):
             vp[i] = v[i] + REST_DV_MV
-        _steady_current(m, vp, state, g_sum, e_sum, i1)
+        _steady_current(m, tabs, vp, state, g_sum, e_sum, i1)
         for i in range(n):
             diag[i] = (i1[i] - i0[i]) / REST_DV_MV
             rhs[i] = -i0[i]
@@ -242,9 +206,9 @@ def find_rest(m, v, state, tol_mV, max_iter):
             if abs(d) > change:
                 change = abs(d)
         if change < tol_mV:
-            steady_gates(v, m.gate_node, m.gate_type, m.type_kind, m.type_form, m.type_par, state)
+            _steady(m, tabs, v, state)
             return OK, it + 1, change
-    steady_gates(v, m.gate_node, m.gate_type, m.type_kind, m.type_form, m.type_par, state)
+    _steady(m, tabs, v, state)
     return NOT_CONVERGED, max_iter, change
 
 
