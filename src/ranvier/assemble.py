@@ -43,9 +43,19 @@ class Layout:
     cell_of_node: np.ndarray
     cell_node_range: list[tuple[int, int]]
     sections: list[dict[str, SectionNodes]]
-    # per node: {channel name: (first gate instance, channel instance)}
-    node_channels: dict[int, dict[str, tuple[int, int, Channel]]] = field(default_factory=dict)
     n_gates: int = 0
+    # channel instances are stored node by node: their nodes (sorted), first gates and definitions
+    chan_node: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    chan_gstart: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    chan_def: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    channel_defs: list[Channel] = field(default_factory=list)
+
+    def channels_at(self, node: int) -> dict[str, tuple[int, int, Channel]]:
+        """The channels at ``node``: name -> (first gate instance, channel instance, channel)."""
+        lo = int(np.searchsorted(self.chan_node, node, "left"))
+        hi = int(np.searchsorted(self.chan_node, node, "right"))
+        return {self.channel_defs[self.chan_def[i]].name: (int(self.chan_gstart[i]), i, self.channel_defs[self.chan_def[i]])
+                for i in range(lo, hi)}
 
     def voltage_node(self, site: Site) -> int:
         sn = self.sections[site.cell][site.section]
@@ -62,27 +72,27 @@ class Layout:
 
 
 class _Builder:
+    """Collects nodes and channel instances as NumPy blocks (one per section, or per section and channel)."""
+
     def __init__(self) -> None:
-        self.parent: list[int] = []
-        self.cap: list[float] = []
-        self.gax: list[float] = []
-        self.area: list[float] = []
-        self.cell: list[int] = []
+        self.n = 0
+        self.node_blocks: list[tuple[np.ndarray, ...]] = []  # (parent, cap, gax, area, cell)
         self.type_rows: dict[tuple, int] = {}
         self.gate_memo: dict = {}
-        self.gate_node: list[int] = []
-        self.gate_type: list[int] = []
-        self.gate_phi: list[float] = []
-        self.gate_power: list[int] = []
-        self.chan: dict[str, list] = {k: [] for k in ("node", "law", "gmax", "erev", "z", "cin", "cout", "vt", "gstart", "gcount", "ion")}
+        self.defs: list[Channel] = []
+        self.def_index: dict[int, int] = {}
+        # one row per (section, channel): nodes and the values shared by the block
+        self.blocks: list[tuple] = []
 
-    def node(self, parent: int, cap_nF: float, g_uS: float, area_cm2: float, cell: int) -> int:
-        self.parent.append(parent)
-        self.cap.append(cap_nF)
-        self.gax.append(g_uS)
-        self.area.append(area_cm2)
-        self.cell.append(cell)
-        return len(self.parent) - 1
+    def nodes(self, parent, cap, gax, area, cell: int) -> int:
+        """Append a block of nodes; returns the index of its first node."""
+        first = self.n
+        k = len(parent)
+        self.node_blocks.append((np.asarray(parent, np.int64), np.broadcast_to(np.asarray(cap, float), (k,)),
+                                 np.broadcast_to(np.asarray(gax, float), (k,)), np.broadcast_to(np.asarray(area, float), (k,)),
+                                 np.full(k, cell, np.int64)))
+        self.n += k
+        return first
 
     def gate_type_index(self, gate) -> int:
         hit = self.gate_memo.get(gate)
@@ -94,40 +104,65 @@ class _Builder:
         self.gate_memo[gate] = self.type_rows[key]
         return self.type_rows[key]
 
+    def channel_def(self, ch: Channel) -> int:
+        key = id(ch)
+        if key not in self.def_index:
+            self.def_index[key] = len(self.defs)
+            self.defs.append(ch)
+        return self.def_index[key]
 
-def _node_major(b: _Builder, layout: Layout) -> None:
-    """Reorder channel and gate instances node by node (channels in placement order within a node).
+    def node_arrays(self) -> tuple[np.ndarray, ...]:
+        if not self.node_blocks:
+            return tuple(np.zeros(0, dt) for dt in (np.int64, float, float, float, np.int64))
+        return tuple(np.concatenate([blk[j] for blk in self.node_blocks]) for j in range(5))
 
-    The engine then visits each node once per step, reading its voltage and table position
-    once for all the gates there and summing its conductances in registers.
-    """
-    c = b.chan
-    nch = len(c["node"])
-    if nch == 0:
-        return
-    order = np.argsort(np.asarray(c["node"], np.int64), kind="stable")
-    new_of_old = np.empty(nch, np.int64)
-    new_of_old[order] = np.arange(nch)
-    old_gstart = list(c["gstart"])
-    gate_cols = (b.gate_node, b.gate_type, b.gate_phi, b.gate_power)
-    new_gates: list[list] = [[], [], [], []]
-    gate_new_of_old: dict[int, int] = {}
-    new_gstart = []
-    for old in order:
-        new_gstart.append(len(new_gates[0]))
-        for j in range(c["gcount"][old]):
-            k = old_gstart[old] + j
-            gate_new_of_old[k] = len(new_gates[0])
-            for col, dst in zip(gate_cols, new_gates):
-                dst.append(col[k])
-    for key in c:
-        if key != "gstart":
-            c[key] = [c[key][old] for old in order]
-    c["gstart"] = new_gstart
-    b.gate_node, b.gate_type, b.gate_phi, b.gate_power = new_gates
-    for node, chans in layout.node_channels.items():
-        for name, (g0, ci, ch) in list(chans.items()):
-            chans[name] = (gate_new_of_old.get(g0, g0) if ch.gates else new_gstart[new_of_old[ci]], int(new_of_old[ci]), ch)
+    def channel_arrays(self, layout: "Layout") -> dict[str, np.ndarray]:
+        """Channel and gate instance arrays, node by node (channels in placement order within a node).
+
+        The engine visits each node once per step, reading its voltage and table position
+        once for all the gates there and summing its conductances in registers.
+        """
+        if not self.blocks:
+            z = np.zeros(0, np.int64)
+            zf = np.zeros(0)
+            layout.channel_defs = self.defs
+            return dict(node=z, law=z, gmax=zf, erev=zf, z=zf, cin=zf, cout=zf, vt=zf, gstart=z, gcount=z, ion=z,
+                        gate_node=z, gate_type=z, gate_phi=zf, gate_power=z)
+        sizes = np.array([len(bl[0]) for bl in self.blocks])
+        blk = np.repeat(np.arange(len(self.blocks)), sizes)
+        node = np.concatenate([bl[0] for bl in self.blocks])
+        order = np.argsort(node, kind="stable")
+        node = node[order]
+        blk = blk[order]
+        cols = {}
+        for j, name in enumerate(("law", "gmax", "erev", "z", "cin", "cout", "vt", "ion", "gcount", "def", "phi")):
+            vals = np.array([bl[1 + j] for bl in self.blocks])
+            cols[name] = vals[blk]
+        gcount = cols["gcount"].astype(np.int64)
+        gstart = np.concatenate(([0], np.cumsum(gcount)[:-1])).astype(np.int64)
+        total = int(gcount.sum())
+        maxg = max(1, int(gcount.max()))
+        tmpl_type = np.zeros((len(self.blocks), maxg), np.int64)
+        tmpl_power = np.zeros((len(self.blocks), maxg), np.int64)
+        for bi, bl in enumerate(self.blocks):
+            ch = self.defs[bl[10]]
+            for gi, g in enumerate(ch.gates):
+                tmpl_type[bi, gi] = self.gate_type_index(g)
+                tmpl_power[bi, gi] = g.power
+        inst_of_gate = np.repeat(np.arange(node.shape[0]), gcount)
+        slot = np.arange(total) - np.repeat(gstart, gcount)
+        gblk = blk[inst_of_gate]
+        layout.chan_node = node
+        layout.chan_gstart = gstart
+        layout.chan_def = cols["def"].astype(np.int64)
+        layout.channel_defs = self.defs
+        return dict(
+            node=node, law=cols["law"].astype(np.int64), gmax=cols["gmax"].astype(float), erev=cols["erev"].astype(float),
+            z=cols["z"].astype(float), cin=cols["cin"].astype(float), cout=cols["cout"].astype(float),
+            vt=cols["vt"].astype(float), gstart=gstart, gcount=gcount, ion=cols["ion"].astype(np.int64),
+            gate_node=node[inst_of_gate], gate_type=tmpl_type[gblk, slot], gate_phi=cols["phi"][inst_of_gate].astype(float),
+            gate_power=tmpl_power[gblk, slot],
+        )
 
 
 def _axial_uS(Ra_ohm_cm: float, length_um: float, diam_um: float) -> float:
@@ -149,7 +184,7 @@ def assemble(
     b = _Builder()
     layout = Layout(cell_of_node=np.zeros(0, np.int64), cell_node_range=[], sections=[])
     for ci, cell in enumerate(cells):
-        first = len(b.parent)
+        first = b.n
         secs: dict[str, SectionNodes] = {}
         rev = cell.reversal_potentials_mV()
         vt = cell.thermal_voltage_mV
@@ -158,7 +193,7 @@ def assemble(
             nseg = cell.discretization.nseg(sec)
             dx = sec.length_um / nseg
             if sec.parent is None:
-                node0 = b.node(-1, 0.0, 0.0, 0.0, ci)
+                node0 = b.nodes([-1], 0.0, 0.0, 0.0, ci)
             else:
                 psn = secs[sec.parent]
                 if sec.parent_x == 0.0:
@@ -171,50 +206,38 @@ def assemble(
             g_full = _axial_uS(sec.Ra_ohm_cm, dx, sec.diam_um)
             area = math.pi * sec.diam_um * dx * UM2_TO_CM2
             cap = sec.cm_uF_cm2 * area * 1e3  # uF/cm2 * cm2 -> uF -> nF
-            start = len(b.parent)
-            prev = node0
-            for k in range(nseg):
-                prev = b.node(prev, cap, g_half if k == 0 else g_full, area, ci)
-            node1 = b.node(prev, 0.0, g_half, 0.0, ci)
-            secs[sec.name] = SectionNodes(start, nseg, node0, node1)
-            channels = cell.channels_on(sec.name)
-            for name, ch in channels.items():
+            start = b.n
+            # nseg centres (each the child of the one before, the first of node0), then the x = 1 end
+            parents = np.concatenate(([node0], np.arange(start, start + nseg)))
+            caps = np.full(nseg + 1, cap)
+            caps[-1] = 0.0
+            gaxs = np.full(nseg + 1, g_full)
+            gaxs[0] = gaxs[-1] = g_half
+            areas = np.full(nseg + 1, area)
+            areas[-1] = 0.0
+            b.nodes(parents, caps, gaxs, areas, ci)
+            secs[sec.name] = SectionNodes(start, nseg, node0, start + nseg)
+            seg_nodes = np.arange(start, start + nseg, dtype=np.int64)
+            for name, ch in cell.channels_on(sec.name).items():
                 phi = ch.temperature_factor(cell.temperature_degC)
-                for k in range(nseg):
-                    node = start + k
-                    gstart = len(b.gate_node)
-                    for g in ch.gates:
-                        b.gate_node.append(node)
-                        b.gate_type.append(b.gate_type_index(g))
-                        b.gate_phi.append(phi)
-                        b.gate_power.append(g.power)
-                    c = b.chan
-                    c["node"].append(node)
-                    c["gstart"].append(gstart)
-                    c["gcount"].append(len(ch.gates))
-                    c["ion"].append(ION_CURRENTS.index(ch.ion))
-                    c["vt"].append(vt)
-                    if ch.is_ghk:
-                        z = {"na": 1, "k": 1, "cl": -1, "ca": 2}[ch.ion]
-                        c["law"].append(LAW_GHK)
-                        c["gmax"].append(ch.permeability_cm_s * area * 1e6)
-                        c["erev"].append(0.0)
-                        c["z"].append(float(z))
-                        c["cin"].append(conc.inside(ch.ion))
-                        c["cout"].append(conc.outside(ch.ion))
-                    else:
-                        c["law"].append(LAW_OHMIC)
-                        c["gmax"].append(ch.gbar_S_cm2 * area * 1e6)  # S -> uS
-                        c["erev"].append(ch.e_rev_mV if ch.e_rev_mV is not None else rev[ch.ion])
-                        c["z"].append(0.0)
-                        c["cin"].append(0.0)
-                        c["cout"].append(0.0)
-                    layout.node_channels.setdefault(node, {})[name] = (gstart, len(c["node"]) - 1, ch)
+                d = b.channel_def(ch)
+                for g in ch.gates:
+                    b.gate_type_index(g)
+                ion = ION_CURRENTS.index(ch.ion)
+                if ch.is_ghk:
+                    z = {"na": 1, "k": 1, "cl": -1, "ca": 2}[ch.ion]
+                    row = (LAW_GHK, ch.permeability_cm_s * area * 1e6, 0.0, float(z), conc.inside(ch.ion),
+                           conc.outside(ch.ion), vt, ion, len(ch.gates), d, phi)
+                else:
+                    erev = ch.e_rev_mV if ch.e_rev_mV is not None else rev[ch.ion]
+                    row = (LAW_OHMIC, ch.gbar_S_cm2 * area * 1e6, erev, 0.0, 0.0, 0.0, vt, ion, len(ch.gates), d, phi)
+                b.blocks.append((seg_nodes, *row))
         layout.sections.append(secs)
-        layout.cell_node_range.append((first, len(b.parent)))
-    layout.cell_of_node = np.asarray(b.cell, np.int64)
-    layout.n_gates = len(b.gate_node)
-    _node_major(b, layout)
+        layout.cell_node_range.append((first, b.n))
+    parent, cap_nF, gax, area_cm2, node_cell = b.node_arrays()
+    chan = b.channel_arrays(layout)
+    layout.cell_of_node = node_cell
+    layout.n_gates = int(chan["gate_node"].shape[0])
 
     # stimuli ------------------------------------------------------------------------------
     wave_t: list[float] = []
@@ -254,9 +277,7 @@ def assemble(
         elif var.startswith("i_") and var[2:] in ION_CURRENTS:
             node = layout.membrane_node(site)
             ion = ION_CURRENTS.index(var[2:])
-            members = [
-                ch_idx for (g0, ch_idx, ch) in layout.node_channels.get(node, {}).values() if b.chan["ion"][ch_idx] == ion
-            ]
+            members = [ch_idx for (g0, ch_idx, ch) in layout.channels_at(node).values() if chan["ion"][ch_idx] == ion]
             rk.append(2), ri.append(node), units.append("mA/cm2")
             rls.append(len(rl)), rlc.append(len(members))
             rl.extend(members)
@@ -268,7 +289,7 @@ def assemble(
             rls.append(0), rlc.append(0)
         else:
             node = layout.membrane_node(site)
-            here = layout.node_channels.get(node, {})
+            here = layout.channels_at(node)
             known = {f"{n}_{g.name}": (g0 + j) for n, (g0, _, ch) in here.items() for j, g in enumerate(ch.gates)}
             check_name(f"variable at {site.label}", var, set(known) | {"v", "clamp_i_nA"} | {f"i_{i}" for i in ION_CURRENTS})
             rk.append(1), ri.append(known[var]), units.append("1")
@@ -276,22 +297,18 @@ def assemble(
 
     # per-cell orderings and precomputed matrix pieces ---------------------------------------
     ncell = len(cells)
-    node_cell = np.asarray(b.cell, np.int64)
-    parent = np.asarray(b.parent, np.int64)
-    gax = np.asarray(b.gax, np.float64)
     n = parent.shape[0]
     has_parent = parent >= 0
     offd = np.where(has_parent, -gax, 0.0)
     gax_diag = np.where(has_parent, gax, 0.0) + np.bincount(
         parent[has_parent], weights=gax[has_parent], minlength=n
     )
-    ch = b.chan
-    law = np.asarray(ch["law"], np.int64)
-    gcount = np.asarray(ch["gcount"], np.int64)
-    cnode = np.asarray(ch["node"], np.int64)
+    law = chan["law"]
+    gcount = chan["gcount"]
+    cnode = chan["node"]
     static = (law == LAW_OHMIC) & (gcount == 0)
-    gm = np.asarray(ch["gmax"], np.float64)
-    er = np.asarray(ch["erev"], np.float64)
+    gm = chan["gmax"]
+    er = chan["erev"]
     g_static = np.bincount(cnode[static], weights=gm[static], minlength=n) if n else np.zeros(0)
     e_static = np.bincount(cnode[static], weights=(gm * er)[static], minlength=n) if n else np.zeros(0)
     dyn = np.nonzero(~static)[0]
@@ -303,7 +320,7 @@ def assemble(
         return start, order
 
     cell_node_start = np.asarray([r[0] for r in layout.cell_node_range] + [n], np.int64)
-    gate_cell = node_cell[np.asarray(b.gate_node, np.int64)] if b.gate_node else np.zeros(0, np.int64)
+    gate_cell = node_cell[chan["gate_node"]]
     cell_gate_start = np.searchsorted(gate_cell, np.arange(ncell + 1)).astype(np.int64)
     node_dyn_start = np.searchsorted(cnode[dyn] if dyn.size else np.zeros(0, np.int64), np.arange(n + 1)).astype(np.int64)
     cell_dyn_start = np.searchsorted(node_cell[cnode[dyn]] if dyn.size else np.zeros(0, np.int64),
@@ -336,16 +353,16 @@ def assemble(
 
     I = lambda x: np.asarray(x, dtype=np.int64)  # noqa: E731
     F = lambda x: np.asarray(x, dtype=np.float64)  # noqa: E731
-    c = b.chan
+    c = chan
     model = KernelModel(
-        parent=parent, cap_nF=F(b.cap), g_axial_uS=gax, area_cm2=F(b.area), node_cell=node_cell,
+        parent=parent, cap_nF=F(cap_nF), g_axial_uS=gax, area_cm2=F(area_cm2), node_cell=node_cell,
         offd=offd, gax_diag=gax_diag, g_static=g_static, e_static=e_static,
         cell_node_start=cell_node_start, cell_gate_start=cell_gate_start, cell_dyn_start=cell_dyn_start,
         node_dyn_start=node_dyn_start,
         dyn_chan=I(dyn), cell_ic_start=cell_ic_start, ic_order=ic_order, cell_vc_start=cell_vc_start,
         vc_order=vc_order, cell_jump_start=cell_jump_start, cell_rec_start=cell_rec_start, rec_order=rec_order,
         type_kind=type_kind, type_form=type_form, type_par=type_par,
-        gate_node=I(b.gate_node), gate_type=I(b.gate_type), gate_phi=F(b.gate_phi), gate_power=I(b.gate_power),
+        gate_node=I(c["gate_node"]), gate_type=I(c["gate_type"]), gate_phi=F(c["gate_phi"]), gate_power=I(c["gate_power"]),
         chan_node=I(c["node"]), chan_law=I(c["law"]), chan_gmax=F(c["gmax"]), chan_erev=F(c["erev"]),
         chan_z=F(c["z"]), chan_cin=F(c["cin"]), chan_cout=F(c["cout"]), chan_vt=F(c["vt"]),
         chan_gate_start=I(c["gstart"]), chan_gate_count=I(c["gcount"]),

@@ -132,6 +132,7 @@ class Simulation:
     def recordings(self) -> list[tuple[str, Site]]:
         """The (variable, site) pairs this simulation records."""
         out: list[tuple[str, Site]] = []
+        seen: set[tuple[str, Site]] = set()
         ions_present = sorted(
             {p.channel.ion for c in self.cells for p in c.mechanisms}, key=ION_CURRENTS.index
         )
@@ -146,7 +147,8 @@ class Simulation:
             else:
                 names = list(p.variables)
             for n in names:
-                if (n, p.site) not in out:
+                if (n, p.site) not in seen:
+                    seen.add((n, p.site))
                     out.append((n, p.site))
         return out
 
@@ -163,8 +165,7 @@ class Simulation:
             from ranvier.errors import check_int
 
             numba.set_num_threads(check_int("threads", threads, 1, numba.config.NUMBA_NUM_THREADS))
-        recs = self.recordings()
-        model, layout, units = assemble(self.cells, self.stimuli, tuple(recs))
+        recs, model, layout, units, tabs, self_dv, tab_err = self.prepare()
         nsteps = _n_steps(self.tstop_ms, self.dt_ms)
         every = int(round(self.record_dt_ms / self.dt_ms))
         nsamp = nsteps // every + 1
@@ -176,10 +177,6 @@ class Simulation:
         n = model.parent.shape[0]
         v = np.empty(n)
         state = np.zeros(layout.n_gates)
-        if self.rate_tables:
-            tabs, self_dv, tab_err = build_gate_tables(model, self.dt_ms)
-        else:
-            tabs, self_dv, tab_err = no_tables(layout.n_gates), 0.0, 0.0
         self._initialise(model, tabs, v, state)
         v_rest = v.copy()
         out = np.full((nsamp, len(recs)), np.nan)
@@ -198,6 +195,24 @@ class Simulation:
             f"on: grid {self_dv:g} mV, largest interpolation error {tab_err:.2g}"
         )
         return ds
+
+    def prepare(self):
+        """Lower the description to arrays and build the rate tables, once per Simulation.
+
+        ``run`` calls it; calling it first moves that work out of the first run (the
+        Simulation is immutable, so what it built stays valid).
+        """
+        cached = self.__dict__.get("_prepared")
+        if cached is None:
+            recs = self.recordings()
+            model, layout, units = assemble(self.cells, self.stimuli, tuple(recs))
+            if self.rate_tables:
+                tabs, dv, err = build_gate_tables(model, self.dt_ms)
+            else:
+                tabs, dv, err = no_tables(layout.n_gates), 0.0, 0.0
+            cached = (recs, model, layout, units, tabs, dv, err)
+            object.__setattr__(self, "_prepared", cached)
+        return cached
 
     def _initialise(self, model, tabs, v, state) -> None:
         if self.v_init_mV is not None:

@@ -49,124 +49,19 @@ def _wave(t, wt, wy, lo, hi, interp, j):
 
 
 @njit(cache=True)
-def _conductances(n0, n1, node_dyn_start, dbase, cap_h, e_static, dyn_chan, chan_gate_start, chan_gate_count,
-                  gate_power, chan_gmax, chan_law, chan_erev, chan_z, chan_cin, chan_cout, chan_vt,
-                  gate_type, gate_phi, type_kind, type_form, type_par, v, state, diag, rhs,
-                  update, tab, vmin, inv_dv, gate_table, dt):
-    """Start one cell's backward-Euler system: diagonal ``diag`` and right-hand side ``rhs``.
-
-    ``dbase`` holds C/h + axial + passive conductance per node (cell-local), so only the
-    gated and GHK channels are added here, node by node: the voltage and its place in
-    the rate table are found once per node for all its gates. With ``update`` each gate
-    first takes its exponential-Euler step at v. Gate steps and open fractions are
-    written out rather than called: a call that passes arrays costs reference counting
-    per call (measured 15x slower).
-    """
-    kmax = tab.shape[1] - 1
-    for i in range(n0, n1):
-        vv = v[i]
-        d = dbase[i - n0]
-        r = cap_h[i - n0] * vv + e_static[i]
-        q0 = node_dyn_start[i]
-        q1 = node_dyn_start[i + 1]
-        if q1 > q0:
-            xt = (vv - vmin) * inv_dv
-            in_table = kmax > 0 and xt >= 0.0 and xt < kmax
-            j = 0
-            fr = 0.0
-            if in_table:
-                j = int(xt)
-                fr = xt - j
-            for q in range(q0, q1):
-                ch = dyn_chan[q]
-                g0 = chan_gate_start[ch]
-                f = 1.0
-                for k in range(g0, g0 + chan_gate_count[ch]):
-                    if update:
-                        if in_table:
-                            row = gate_table[k]
-                            i0 = tab[row, j, 0]
-                            d0 = tab[row, j, 1]
-                            inf = i0 + fr * (tab[row, j + 1, 0] - i0)
-                            dec = d0 + fr * (tab[row, j + 1, 1] - d0)
-                        else:
-                            gt = gate_type[k]
-                            inf, rate = gate_inf_rate(type_kind[gt], type_form[gt], type_par[gt], vv)
-                            dec = math.exp(-dt * gate_phi[k] * rate)
-                        sk = inf + (state[k] - inf) * dec
-                        state[k] = sk
-                    else:
-                        sk = state[k]
-                    p = gate_power[k]
-                    if p == 1:
-                        f *= sk
-                    elif p == 2:
-                        f *= sk * sk
-                    elif p == 3:
-                        f *= sk * sk * sk
-                    else:
-                        for _ in range(p):
-                            f *= sk
-                g = chan_gmax[ch] * f
-                if chan_law[ch] == 0:
-                    d += g
-                    r += g * chan_erev[ch]
-                else:
-                    i0 = g * ghk_unit_density(vv, chan_z[ch], chan_cin[ch], chan_cout[ch], chan_vt[ch])
-                    i1 = g * ghk_unit_density(vv + GHK_DV_MV, chan_z[ch], chan_cin[ch], chan_cout[ch], chan_vt[ch])
-                    di = (i1 - i0) / GHK_DV_MV
-                    d += di
-                    r += di * vv - i0
-        diag[i - n0] = d
-        rhs[i - n0] = r
-
-
-@njit(cache=True)
-def _solve(n0, n1, parent, offd, diag, rhs, x, v, extrapolate, t_eval,
-           ic0, ic1, ic_order, ic_node, ic_start, ic_count, ic_interp, ptr_ic,
-           vc0, vc1, vc_order, vc_node, vc_start, vc_count, vc_interp, vc_g_uS, ptr_vc, wave_t, wave_y):
-    """Add the stimuli at t_eval to the cell's system (diag, rhs; cell-local), solve it into x and
-    set v to x (backward Euler) or, with ``extrapolate``, to 2 x - v (Crank-Nicolson)."""
-    for q in range(ic0, ic1):
-        k = ic_order[q]
-        lo = ic_start[k]
-        val, j = _wave(t_eval, wave_t, wave_y, lo, lo + ic_count[k], ic_interp[k], ptr_ic[q - ic0])
-        ptr_ic[q - ic0] = j
-        rhs[ic_node[k] - n0] += val
-    for q in range(vc0, vc1):
-        k = vc_order[q]
-        lo = vc_start[k]
-        val, j = _wave(t_eval, wave_t, wave_y, lo, lo + vc_count[k], vc_interp[k], ptr_vc[q - vc0])
-        ptr_vc[q - vc0] = j
-        g = vc_g_uS[k]
-        diag[vc_node[k] - n0] += g
-        rhs[vc_node[k] - n0] += g * val
-    # Hines elimination, leaves upward, keeping 1/diag for the back-substitution: the
-    # division then stays off its dependency chain (measured 25% faster solve).
-    for i in range(n1 - 1, n0 - 1, -1):
-        inv = 1.0 / diag[i - n0]
-        diag[i - n0] = inv
-        p = parent[i]
-        if p >= 0:
-            f = offd[i] * inv
-            diag[p - n0] -= f * offd[i]
-            rhs[p - n0] -= f * rhs[i - n0]
-    for i in range(n0, n1):
-        p = parent[i]
-        if p >= 0:
-            xi = (rhs[i - n0] - offd[i] * x[p - n0]) * diag[i - n0]
-        else:
-            xi = rhs[i - n0] * diag[i - n0]
-        x[i - n0] = xi
-        v[i] = 2.0 * xi - v[i] if extrapolate else xi
-
-
-@njit(cache=True)
 def run_cell(c, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
     """Integrate cell ``c`` over n_steps; returns (status, step reached).
 
-    The model's arrays are taken out of the NamedTuple once, here: reading them from it
-    inside the loops costs a reference-count update per access (measured: 10x slower).
+    Written as one function on purpose. The model's arrays are taken out of the
+    NamedTuple once, here: reading them from it inside loops, or passing arrays to small
+    helper functions per step or per gate, costs reference counting per access or call
+    (measured up to 15x slower, and ~0.5 us per step for a one-compartment cell).
+
+    Per step: gates advance by exponential Euler with the new v and the backward-Euler
+    system (diag, rhs) for v is built node by node, the voltage and its place in the rate
+    table found once per node for all its gates; then recording; then the stimuli and the
+    Hines solve (one BE solve, a CN half-step solve with extrapolation, or two damped BE
+    half steps, the second on a system rebuilt at the intermediate v).
     """
     n0 = m.cell_node_start[c]
     n1 = m.cell_node_start[c + 1]
@@ -179,9 +74,6 @@ def run_cell(c, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
     e_static = m.e_static
     dyn_chan = m.dyn_chan
     node_dyn_start = m.node_dyn_start
-    q0 = m.cell_dyn_start[c]
-    q1 = m.cell_dyn_start[c + 1]
-    chan_node = m.chan_node
     chan_gate_start = m.chan_gate_start
     chan_gate_count = m.chan_gate_count
     gate_power = m.gate_power
@@ -227,18 +119,20 @@ def run_cell(c, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
     tab = tabs.tab
     vmin = tabs.vmin
     inv_dv = tabs.inv_dv
-    gtab = tabs.gate_table
+    gate_table = tabs.gate_table
+    kmax = tab.shape[1] - 1
 
     diag = np.empty(n)
     rhs = np.empty(n)
     x = np.empty(n)
-    # the step solved is always backward Euler over h: dt (BE) or dt/2 (CN and its damped halves)
+    # the system solved is always backward Euler over h: dt (BE) or dt/2 (CN and its damped halves)
     h = dt if not cn else 0.5 * dt
     cap_h = np.empty(n)
     dbase = np.empty(n)
     for i in range(n):
         cap_h[i] = cap_nF[n0 + i] / h
         dbase[i] = cap_h[i] + gax_diag[n0 + i] + g_static[n0 + i]
+    # search hints into each stimulus's breakpoints (time only increases)
     ptr_ic = np.empty(ic1 - ic0, np.int64)
     for q in range(ic0, ic1):
         ptr_ic[q - ic0] = ic_start[ic_order[q]]
@@ -250,54 +144,152 @@ def run_cell(c, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
     eps = JUMP_EPS * dt
     while jp < jend and jump_t[jp] < t0 - eps:
         jp += 1
-    _conductances(n0, n1, node_dyn_start, dbase, cap_h, e_static, dyn_chan, chan_gate_start, chan_gate_count,
-                  gate_power, chan_gmax, chan_law, chan_erev, chan_z, chan_cin, chan_cout, chan_vt,
-                  gate_type, gate_phi, type_kind, type_form, type_par, v, state, diag, rhs,
-                  False, tab, vmin, inv_dv, gtab, dt)
-    for s in range(n_steps):
+
+    for s in range(n_steps + 1):
         t = t0 + s * dt
-        if s % rec_every == 0:
-            if not _record(rq0, rq1, rec_order, rec_kind, rec_index, rec_list_start, rec_list_count, rec_list, area_cm2,
-                           chan_gmax, chan_law, chan_erev, chan_z, chan_cin, chan_cout, chan_vt, chan_gate_start,
-                           chan_gate_count, gate_power, vc_node, vc_g_uS, vc_start, vc_count, vc_interp, wave_t, wave_y,
-                           v, state, t, out[s // rec_every]):
-                return NONFINITE_VOLTAGE, s
-        damped = False
-        if cn:
+        nsub = 1
+        extrapolate = False
+        if s < n_steps and cn:
             while jp < jend and jump_t[jp] < t + dt - eps:
                 damp[c] = N_DAMPED_STEPS
                 jp += 1
-            damped = damp[c] > 0
-        if not cn:
-            _solve(n0, n1, parent, offd, diag, rhs, x, v, False, t + 0.5 * dt,
-                   ic0, ic1, ic_order, ic_node, ic_start, ic_count, ic_interp, ptr_ic,
-                   vc0, vc1, vc_order, vc_node, vc_start, vc_count, vc_interp, vc_g_uS, ptr_vc, wave_t, wave_y)
-        elif damped:
-            _solve(n0, n1, parent, offd, diag, rhs, x, v, False, t + 0.25 * dt,
-                   ic0, ic1, ic_order, ic_node, ic_start, ic_count, ic_interp, ptr_ic,
-                   vc0, vc1, vc_order, vc_node, vc_start, vc_count, vc_interp, vc_g_uS, ptr_vc, wave_t, wave_y)
-            _conductances(n0, n1, node_dyn_start, dbase, cap_h, e_static, dyn_chan, chan_gate_start, chan_gate_count,
-                          gate_power, chan_gmax, chan_law, chan_erev, chan_z, chan_cin, chan_cout, chan_vt,
-                          gate_type, gate_phi, type_kind, type_form, type_par, v, state, diag, rhs,
-                          False, tab, vmin, inv_dv, gtab, dt)
-            _solve(n0, n1, parent, offd, diag, rhs, x, v, False, t + 0.75 * dt,
-                   ic0, ic1, ic_order, ic_node, ic_start, ic_count, ic_interp, ptr_ic,
-                   vc0, vc1, vc_order, vc_node, vc_start, vc_count, vc_interp, vc_g_uS, ptr_vc, wave_t, wave_y)
-            damp[c] -= 1
-        else:
-            _solve(n0, n1, parent, offd, diag, rhs, x, v, True, t + 0.5 * dt,
-                   ic0, ic1, ic_order, ic_node, ic_start, ic_count, ic_interp, ptr_ic,
-                   vc0, vc1, vc_order, vc_node, vc_start, vc_count, vc_interp, vc_g_uS, ptr_vc, wave_t, wave_y)
-        _conductances(n0, n1, node_dyn_start, dbase, cap_h, e_static, dyn_chan, chan_gate_start, chan_gate_count,
-                      gate_power, chan_gmax, chan_law, chan_erev, chan_z, chan_cin, chan_cout, chan_vt,
-                      gate_type, gate_phi, type_kind, type_form, type_par, v, state, diag, rhs,
-                      True, tab, vmin, inv_dv, gtab, dt)
-    if n_steps % rec_every == 0:
-        if not _record(rq0, rq1, rec_order, rec_kind, rec_index, rec_list_start, rec_list_count, rec_list, area_cm2,
-                           chan_gmax, chan_law, chan_erev, chan_z, chan_cin, chan_cout, chan_vt, chan_gate_start,
-                           chan_gate_count, gate_power, vc_node, vc_g_uS, vc_start, vc_count, vc_interp, wave_t, wave_y,
-                           v, state, t0 + n_steps * dt, out[n_steps // rec_every]):
-            return NONFINITE_VOLTAGE, n_steps
+            if damp[c] > 0:
+                nsub = 2
+                damp[c] -= 1
+            else:
+                extrapolate = True
+        for sub in range(nsub):
+            # ---- gates (first pass of a step after the first) and the system for the present v
+            update = sub == 0 and s > 0
+            for i in range(n0, n1):
+                vv = v[i]
+                d = dbase[i - n0]
+                r = cap_h[i - n0] * vv + e_static[i]
+                q0 = node_dyn_start[i]
+                q1 = node_dyn_start[i + 1]
+                if q1 > q0:
+                    xt = (vv - vmin) * inv_dv
+                    in_table = kmax > 0 and xt >= 0.0 and xt < kmax
+                    j = 0
+                    fr = 0.0
+                    if in_table:
+                        j = int(xt)
+                        fr = xt - j
+                    for q in range(q0, q1):
+                        ch = dyn_chan[q]
+                        g0 = chan_gate_start[ch]
+                        f = 1.0
+                        for k in range(g0, g0 + chan_gate_count[ch]):
+                            if update:
+                                if in_table:
+                                    row = gate_table[k]
+                                    a0 = tab[row, j, 0]
+                                    d0 = tab[row, j, 1]
+                                    inf = a0 + fr * (tab[row, j + 1, 0] - a0)
+                                    dec = d0 + fr * (tab[row, j + 1, 1] - d0)
+                                else:
+                                    gt = gate_type[k]
+                                    inf, rate = gate_inf_rate(type_kind[gt], type_form[gt], type_par[gt], vv)
+                                    dec = math.exp(-dt * gate_phi[k] * rate)
+                                sk = inf + (state[k] - inf) * dec
+                                state[k] = sk
+                            else:
+                                sk = state[k]
+                            p = gate_power[k]
+                            if p == 1:
+                                f *= sk
+                            elif p == 2:
+                                f *= sk * sk
+                            elif p == 3:
+                                f *= sk * sk * sk
+                            else:
+                                for _ in range(p):
+                                    f *= sk
+                        g = chan_gmax[ch] * f
+                        if chan_law[ch] == 0:
+                            d += g
+                            r += g * chan_erev[ch]
+                        else:
+                            i0 = g * ghk_unit_density(vv, chan_z[ch], chan_cin[ch], chan_cout[ch], chan_vt[ch])
+                            i1 = g * ghk_unit_density(vv + GHK_DV_MV, chan_z[ch], chan_cin[ch], chan_cout[ch],
+                                                      chan_vt[ch])
+                            di = (i1 - i0) / GHK_DV_MV
+                            d += di
+                            r += di * vv - i0
+                diag[i - n0] = d
+                rhs[i - n0] = r
+            # ---- recording, at the start of each step (and after the last)
+            if sub == 0 and s % rec_every == 0:
+                row_out = out[s // rec_every]
+                for q in range(rq0, rq1):
+                    rr = rec_order[q]
+                    kind = rec_kind[rr]
+                    idx = rec_index[rr]
+                    if kind == 0:
+                        if not math.isfinite(v[idx]):
+                            return NONFINITE_VOLTAGE, s
+                        row_out[rr] = v[idx]
+                    elif kind == 1:
+                        row_out[rr] = state[idx]
+                    else:
+                        row_out[rr] = _record_other(rr, kind, idx, rec_list_start, rec_list_count, rec_list,
+                                                    area_cm2, chan_gmax, chan_law, chan_erev, chan_z, chan_cin,
+                                                    chan_cout, chan_vt, chan_gate_start, chan_gate_count, gate_power,
+                                                    vc_node, vc_g_uS, vc_start, vc_count, vc_interp, wave_t, wave_y,
+                                                    v, state, t)
+            if s == n_steps:
+                break
+            # ---- stimuli at the middle of this solve, then the Hines solve
+            if nsub == 2:
+                t_eval = t + (0.25 + 0.5 * sub) * dt
+            else:
+                t_eval = t + 0.5 * dt
+            for q in range(ic0, ic1):
+                k = ic_order[q]
+                lo = ic_start[k]
+                jj = ptr_ic[q - ic0]
+                hi = lo + ic_count[k]
+                while jj + 1 < hi and wave_t[jj + 1] <= t_eval:
+                    jj += 1
+                ptr_ic[q - ic0] = jj
+                if t_eval < wave_t[lo] or jj + 1 >= hi or ic_interp[k] == 0 or wave_t[jj + 1] == wave_t[jj]:
+                    val = wave_y[lo] if t_eval < wave_t[lo] else wave_y[jj]
+                else:
+                    val = wave_y[jj] + (t_eval - wave_t[jj]) / (wave_t[jj + 1] - wave_t[jj]) * (wave_y[jj + 1] - wave_y[jj])
+                rhs[ic_node[k] - n0] += val
+            for q in range(vc0, vc1):
+                k = vc_order[q]
+                lo = vc_start[k]
+                jj = ptr_vc[q - vc0]
+                hi = lo + vc_count[k]
+                while jj + 1 < hi and wave_t[jj + 1] <= t_eval:
+                    jj += 1
+                ptr_vc[q - vc0] = jj
+                if t_eval < wave_t[lo] or jj + 1 >= hi or vc_interp[k] == 0 or wave_t[jj + 1] == wave_t[jj]:
+                    val = wave_y[lo] if t_eval < wave_t[lo] else wave_y[jj]
+                else:
+                    val = wave_y[jj] + (t_eval - wave_t[jj]) / (wave_t[jj + 1] - wave_t[jj]) * (wave_y[jj + 1] - wave_y[jj])
+                g = vc_g_uS[k]
+                diag[vc_node[k] - n0] += g
+                rhs[vc_node[k] - n0] += g * val
+            # Hines elimination, leaves upward, keeping 1/diag for the back-substitution so that
+            # the division stays off its dependency chain (measured 25% faster solve)
+            for i in range(n1 - 1, n0 - 1, -1):
+                inv = 1.0 / diag[i - n0]
+                diag[i - n0] = inv
+                p = parent[i]
+                if p >= 0:
+                    f = offd[i] * inv
+                    diag[p - n0] -= f * offd[i]
+                    rhs[p - n0] -= f * rhs[i - n0]
+            for i in range(n0, n1):
+                p = parent[i]
+                if p >= 0:
+                    xi = (rhs[i - n0] - offd[i] * x[p - n0]) * diag[i - n0]
+                else:
+                    xi = rhs[i - n0] * diag[i - n0]
+                x[i - n0] = xi
+                v[i] = 2.0 * xi - v[i] if extrapolate else xi
     for i in range(n):
         if not math.isfinite(v[n0 + i]):
             return NONFINITE_VOLTAGE, n_steps
@@ -305,45 +297,27 @@ def run_cell(c, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
 
 
 @njit(cache=True)
-def _record(q0, q1, rec_order, rec_kind, rec_index, rec_list_start, rec_list_count, rec_list, area_cm2,
-            chan_gmax, chan_law, chan_erev, chan_z, chan_cin, chan_cout, chan_vt, chan_gate_start, chan_gate_count,
-            gate_power, vc_node, vc_g_uS, vc_start, vc_count, vc_interp, wave_t, wave_y, v, state, t, out_row):
-    """Write one sample of the recordings rec_order[q0:q1]; False if a recorded voltage is not finite.
-
-    Same meaning as :func:`ranvier.numerics.stepper.record`, with the arrays passed one by one
-    (passing the model tuple per call cost microseconds per step).
-    """
-    ok = True
-    for q in range(q0, q1):
-        r = rec_order[q]
-        kind = rec_kind[r]
-        idx = rec_index[r]
-        if kind == 0:
-            x = v[idx]
-            if not math.isfinite(x):
-                ok = False
-            out_row[r] = x
-        elif kind == 1:
-            out_row[r] = state[idx]
-        elif kind == 2:
-            total = 0.0
-            vv = v[idx]
-            for jj in range(rec_list_start[r], rec_list_start[r] + rec_list_count[r]):
-                ch = rec_list[jj]
-                f = 1.0
-                for k in range(chan_gate_start[ch], chan_gate_start[ch] + chan_gate_count[ch]):
-                    f *= state[k] ** gate_power[k]
-                g = chan_gmax[ch] * f
-                if chan_law[ch] == 0:
-                    total += g * (vv - chan_erev[ch])
-                else:
-                    total += g * ghk_unit_density(vv, chan_z[ch], chan_cin[ch], chan_cout[ch], chan_vt[ch])
-            out_row[r] = total * 1e-6 / area_cm2[idx]  # nA -> mA/cm2
-        else:
-            lo = vc_start[idx]
-            vc, _ = _wave(t, wave_t, wave_y, lo, lo + vc_count[idx], vc_interp[idx], lo)
-            out_row[r] = vc_g_uS[idx] * (vc - v[vc_node[idx]])  # nA delivered by the clamp
-    return ok
+def _record_other(r, kind, idx, rec_list_start, rec_list_count, rec_list, area_cm2, chan_gmax, chan_law, chan_erev,
+                  chan_z, chan_cin, chan_cout, chan_vt, chan_gate_start, chan_gate_count, gate_power,
+                  vc_node, vc_g_uS, vc_start, vc_count, vc_interp, wave_t, wave_y, v, state, t):
+    """An ion current density (kind 2, mA/cm2) or a voltage-clamp current (kind 3, nA) at time t."""
+    if kind == 2:
+        total = 0.0
+        vv = v[idx]
+        for jj in range(rec_list_start[r], rec_list_start[r] + rec_list_count[r]):
+            ch = rec_list[jj]
+            f = 1.0
+            for k in range(chan_gate_start[ch], chan_gate_start[ch] + chan_gate_count[ch]):
+                f *= state[k] ** gate_power[k]
+            g = chan_gmax[ch] * f
+            if chan_law[ch] == 0:
+                total += g * (vv - chan_erev[ch])
+            else:
+                total += g * ghk_unit_density(vv, chan_z[ch], chan_cin[ch], chan_cout[ch], chan_vt[ch])
+        return total * 1e-6 / area_cm2[idx]  # nA -> mA/cm2
+    lo = vc_start[idx]
+    vc, _ = _wave(t, wave_t, wave_y, lo, lo + vc_count[idx], vc_interp[idx], lo)
+    return vc_g_uS[idx] * (vc - v[vc_node[idx]])  # nA delivered by the clamp
 
 
 @njit(cache=True, parallel=True)
