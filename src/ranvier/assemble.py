@@ -21,7 +21,10 @@ from ranvier.mechanisms.channel import Channel
 from ranvier.numerics.arrays import KernelModel
 from ranvier.numerics.membrane import LAW_GHK, LAW_OHMIC
 from ranvier.site import Site
+from ranvier.mechanisms.channel import Gate
+from ranvier.mechanisms.forms import Constant
 from ranvier.stimulus import CurrentClamp, VoltageClamp, Waveform
+from ranvier.synapse import SpikeTrain, Terminal
 
 UM2_TO_CM2 = 1e-8
 UM_TO_CM = 1e-4
@@ -83,6 +86,21 @@ class _Builder:
         self.def_index: dict[int, int] = {}
         # one row per (section, channel): nodes and the values shared by the block
         self.blocks: list[tuple] = []
+        # per block: the gates of one instance as (type row, power, transmitter source or -1)
+        self.block_gates: list[list[tuple[int, int, int]]] = []
+        # per block: conductance share and reversal (mV) of each ion in ION_CURRENTS, for recording
+        self.block_split: list[tuple[tuple[float, ...], tuple[float, ...]]] = []
+
+    def add_block(self, nodes, row: tuple, gates: list[tuple[int, int, int]], split) -> None:
+        self.blocks.append((nodes, *row))
+        self.block_gates.append(gates)
+        self.block_split.append(split)
+
+    def special_type(self, key: tuple) -> int:
+        """Row of a gate type that is not a voltage-dependent rate pair (ligand or Mg2+ block)."""
+        if key not in self.type_rows:
+            self.type_rows[key] = len(self.type_rows)
+        return self.type_rows[key]
 
     def nodes(self, parent, cap, gax, area, cell: int) -> int:
         """Append a block of nodes; returns the index of its first node."""
@@ -127,7 +145,8 @@ class _Builder:
             zf = np.zeros(0)
             layout.channel_defs = self.defs
             return dict(node=z, law=z, gmax=zf, erev=zf, z=zf, cin=zf, cout=zf, vt=zf, gstart=z, gcount=z, ion=z,
-                        gate_node=z, gate_type=z, gate_phi=zf, gate_power=z)
+                        gate_node=z, gate_type=z, gate_phi=zf, gate_power=z, gate_src=z,
+                        split_w=np.zeros((0, len(ION_CURRENTS))), split_e=np.zeros((0, len(ION_CURRENTS))))
         sizes = np.array([len(bl[0]) for bl in self.blocks])
         blk = np.repeat(np.arange(len(self.blocks)), sizes)
         node = np.concatenate([bl[0] for bl in self.blocks])
@@ -144,11 +163,14 @@ class _Builder:
         maxg = max(1, int(gcount.max()))
         tmpl_type = np.zeros((len(self.blocks), maxg), np.int64)
         tmpl_power = np.zeros((len(self.blocks), maxg), np.int64)
-        for bi, bl in enumerate(self.blocks):
-            ch = self.defs[bl[10]]
-            for gi, g in enumerate(ch.gates):
-                tmpl_type[bi, gi] = self.gate_type_index(g)
-                tmpl_power[bi, gi] = g.power
+        tmpl_src = np.full((len(self.blocks), maxg), -1, np.int64)
+        for bi, gates in enumerate(self.block_gates):
+            for gi, (row, power, src) in enumerate(gates):
+                tmpl_type[bi, gi] = row
+                tmpl_power[bi, gi] = power
+                tmpl_src[bi, gi] = src
+        split_w = np.array([sp[0] for sp in self.block_split])[blk]
+        split_e = np.array([sp[1] for sp in self.block_split])[blk]
         inst_of_gate = np.repeat(np.arange(node.shape[0]), gcount)
         slot = np.arange(total) - np.repeat(gstart, gcount)
         gblk = blk[inst_of_gate]
@@ -161,7 +183,7 @@ class _Builder:
             z=cols["z"].astype(float), cin=cols["cin"].astype(float), cout=cols["cout"].astype(float),
             vt=cols["vt"].astype(float), gstart=gstart, gcount=gcount, ion=cols["ion"].astype(np.int64),
             gate_node=node[inst_of_gate], gate_type=tmpl_type[gblk, slot], gate_phi=cols["phi"][inst_of_gate].astype(float),
-            gate_power=tmpl_power[gblk, slot],
+            gate_power=tmpl_power[gblk, slot], gate_src=tmpl_src[gblk, slot], split_w=split_w, split_e=split_e,
         )
 
 
@@ -170,20 +192,58 @@ def _axial_uS(Ra_ohm_cm: float, length_um: float, diam_um: float) -> float:
     return 1e6 / r_ohm
 
 
+def cell_groups(n_cells: int, synapses: tuple = ()) -> list[int]:
+    """Group index of each cell: cells joined by a terminal-driven synapse share a group.
+
+    The engine integrates each group on its own (in parallel with the others); cells in a
+    group step together so that transmitter released by one reaches the other.
+    """
+    root = list(range(n_cells))
+
+    def find(a: int) -> int:
+        while root[a] != a:
+            root[a] = root[root[a]]
+            a = root[a]
+        return a
+
+    for syn in synapses:
+        if isinstance(syn.source, Terminal):
+            a, b = find(syn.source.site.cell), find(syn.site.cell)
+            if a != b:
+                root[max(a, b)] = min(a, b)
+    labels: dict[int, int] = {}
+    return [labels.setdefault(find(c), len(labels)) for c in range(n_cells)]
+
+
+def _split_for(ion_shares: dict[str, float], rev: dict[str, float]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    w = tuple(float(ion_shares.get(i, 0.0)) for i in ION_CURRENTS)
+    e = tuple(float(rev.get(i, 0.0)) for i in ION_CURRENTS)
+    return w, e
+
+
 def assemble(
     cells: tuple[Cell, ...],
     stimuli: tuple = (),
     recordings: tuple[tuple[str, Site], ...] = (),
+    synapses: tuple = (),
 ) -> tuple[KernelModel, Layout, list[str]]:
-    """Lower cells, stimuli and recordings to a :class:`KernelModel`.
+    """Lower cells, stimuli, synapses and recordings to a :class:`KernelModel`.
 
     ``recordings`` are (variable, site) pairs with variables "v", "i_<ion>",
-    "<channel>_<gate>" or "clamp_i_nA" (at a voltage-clamp site). Returns the
-    model, the layout, and the unit of each recording.
+    "<channel>_<gate>", "ca_i_mM" (where a Ca2+ pool is painted) or "clamp_i_nA" (at a
+    voltage-clamp site). Returns the model, the layout, and the unit of each recording.
+    The kernel's unit of work is a group of cells (see :func:`cell_groups`); node,
+    stimulus and recording arrays are ordered group by group.
     """
     b = _Builder()
-    layout = Layout(cell_of_node=np.zeros(0, np.int64), cell_node_range=[], sections=[])
-    for ci, cell in enumerate(cells):
+    n_cells = len(cells)
+    group = cell_groups(n_cells, synapses)
+    n_groups = max(group) + 1 if group else 0
+    layout = Layout(cell_of_node=np.zeros(0, np.int64), cell_node_range=[(0, 0)] * n_cells, sections=[{}] * n_cells)
+    pools: dict[str, list] = {k: [] for k in ("node", "depth", "tau", "free", "rest")}
+    for ci in sorted(range(n_cells), key=lambda c: (group[c], c)):
+        cell = cells[ci]
+        gi = group[ci]
         first = b.n
         secs: dict[str, SectionNodes] = {}
         rev = cell.reversal_potentials_mV()
@@ -193,7 +253,7 @@ def assemble(
             nseg = cell.discretization.nseg(sec)
             dx = sec.length_um / nseg
             if sec.parent is None:
-                node0 = b.nodes([-1], 0.0, 0.0, 0.0, ci)
+                node0 = b.nodes([-1], 0.0, 0.0, 0.0, gi)
             else:
                 psn = secs[sec.parent]
                 if sec.parent_x == 0.0:
@@ -215,27 +275,91 @@ def assemble(
             gaxs[0] = gaxs[-1] = g_half
             areas = np.full(nseg + 1, area)
             areas[-1] = 0.0
-            b.nodes(parents, caps, gaxs, areas, ci)
+            b.nodes(parents, caps, gaxs, areas, gi)
             secs[sec.name] = SectionNodes(start, nseg, node0, start + nseg)
             seg_nodes = np.arange(start, start + nseg, dtype=np.int64)
+            pool = cell.pool_on(sec.name)
+            if pool is not None:
+                pools["node"].extend(seg_nodes.tolist())
+                pools["depth"].extend([pool.depth_um] * nseg)
+                pools["tau"].extend([pool.tau_ms] * nseg)
+                pools["free"].extend([pool.free_fraction] * nseg)
+                pools["rest"].extend([conc.ca_in_mM] * nseg)
             for name, ch in cell.channels_on(sec.name).items():
                 phi = ch.temperature_factor(cell.temperature_degC)
                 d = b.channel_def(ch)
-                for g in ch.gates:
-                    b.gate_type_index(g)
+                gates = [(b.gate_type_index(g), g.power, -1) for g in ch.gates]
                 ion = ION_CURRENTS.index(ch.ion)
                 if ch.is_ghk:
                     z = {"na": 1, "k": 1, "cl": -1, "ca": 2}[ch.ion]
                     row = (LAW_GHK, ch.permeability_cm_s * area * 1e6, 0.0, float(z), conc.inside(ch.ion),
                            conc.outside(ch.ion), vt, ion, len(ch.gates), d, phi)
+                    split = _split_for({ch.ion: 1.0}, {})
                 else:
                     erev = ch.e_rev_mV if ch.e_rev_mV is not None else rev[ch.ion]
                     row = (LAW_OHMIC, ch.gbar_S_cm2 * area * 1e6, erev, 0.0, 0.0, 0.0, vt, ion, len(ch.gates), d, phi)
-                b.blocks.append((seg_nodes, *row))
-        layout.sections.append(secs)
-        layout.cell_node_range.append((first, b.n))
+                    split = _split_for({ch.ion: 1.0}, {ch.ion: erev})
+                b.add_block(seg_nodes, row, gates, split)
+        layout.sections[ci] = secs
+        layout.cell_node_range[ci] = (first, b.n)
     parent, cap_nF, gax, area_cm2, node_cell = b.node_arrays()
+    n_nodes = parent.shape[0]
+    node_pool = np.full(n_nodes, -1, np.int64)
+    node_pool[np.asarray(pools["node"], np.int64)] = np.arange(len(pools["node"]))
+
+    # synapses: one channel instance each, gated by transmitter from a source -------------
+    src: dict[str, list] = {k: [] for k in ("group", "kind", "cleft", "wstart", "wcount")}
+    clefts: dict = {}
+    cleft_rows: list[tuple] = []
+    syn_waves: list[Waveform] = []
+    for k in sorted(range(len(synapses)), key=lambda k: group[synapses[k].site.cell]):
+        syn = synapses[k]
+        check_site(cells, syn.site, f"synapse {k} site")
+        cell = cells[syn.site.cell]
+        node = layout.membrane_node(syn.site)
+        rec = syn.receptor
+        rev = cell.reversal_potentials_mV()
+        s_idx = len(src["kind"])
+        src["group"].append(group[syn.site.cell])
+        if isinstance(syn.source, SpikeTrain):
+            src["kind"].append(0)
+            src["cleft"].append(-1)
+            syn_waves.append(syn.source.waveform())
+            src["wstart"].append(len(syn_waves) - 1)  # resolved to breakpoints below
+            src["wcount"].append(0)
+        else:
+            term = syn.source
+            check_site(cells, term.site, f"synapse {k} terminal")
+            pnode = layout.membrane_node(term.site)
+            if node_pool[pnode] < 0:
+                raise RanvierError(
+                    f"synapse {k}: the terminal at {term.site.label} has no CalciumPool; paint one on "
+                    f"section {term.site.section!r} (with Ca2+ channels) so that it can release transmitter"
+                )
+            if term not in clefts:
+                clefts[term] = len(cleft_rows)
+                r_ = term.release
+                cleft_rows.append((int(node_pool[pnode]), r_.kd_mM, r_.hill, r_.k_max_per_ms, r_.tau_recovery_ms,
+                                   r_.cleft_mM_per_pool, r_.tau_clearance_ms))
+            src["kind"].append(1)
+            src["cleft"].append(clefts[term])
+            src["wstart"].append(-1)
+            src["wcount"].append(0)
+        phi = rec.temperature_factor(cell.temperature_degC)
+        gates = [(b.special_type((2, ((3, rec.alpha_per_mM_ms, rec.beta_per_ms, 0.0), (3, 0.0, 0.0, 1.0)))), 1, s_idx)]
+        if rec.mg_block is not None:
+            mg = cell.concentrations.mg_out_mM
+            gates.append((b.special_type((3, ((3, rec.mg_block.k_mV, mg / rec.mg_block.kd_mM, 0.0), (3, 0.0, 0.0, 1.0)))), 1, -1))
+        label = Channel(name=f"{rec.name}{k}", ion="nonspecific", e_rev_mV=rec.reversal_mV(rev), q10=1.0,
+                        citation=rec.citation,
+                        gates=tuple(Gate(nm, 1, alpha=Constant(1.0), beta=Constant(1.0)) for nm in ("r", "b")[: len(gates)]))
+        d = b.channel_def(label)
+        row = (LAW_OHMIC, syn.gmax_uS, rec.reversal_mV(rev), 0.0, 0.0, 0.0, cell.thermal_voltage_mV,
+               ION_CURRENTS.index("nonspecific"), len(gates), d, phi)
+        b.add_block(np.array([node], np.int64), row, gates, _split_for(dict(rec.ion_shares), rev))
     chan = b.channel_arrays(layout)
+    # Ca2+ channels with the GHK law on a compartment with a pool read their inside [Ca] from it
+    chan_pool = np.where((chan["law"] == LAW_GHK) & (chan["ion"] == ION_CURRENTS.index("ca")), node_pool[chan["node"]], -1)
     layout.cell_of_node = node_cell
     layout.n_gates = int(chan["gate_node"].shape[0])
 
@@ -256,18 +380,19 @@ def assemble(
     for stim in stimuli:
         check_site(cells, stim.site, "stimulus site")
         node = layout.voltage_node(stim.site)
-        s, n, interp = add_wave(stim.waveform, stim.site.cell)
+        g_ = group[stim.site.cell]
+        s, n, interp = add_wave(stim.waveform, g_)
         if isinstance(stim, CurrentClamp):
-            for k, val in zip(ic, (node, s, n, interp, stim.site.cell)):
+            for k, val in zip(ic, (node, s, n, interp, g_)):
                 ic[k].append(val)
         elif isinstance(stim, VoltageClamp):
-            for k, val in zip(vc, (node, 1.0 / stim.series_resistance_MOhm, s, n, interp, stim.site.cell)):
+            for k, val in zip(vc, (node, 1.0 / stim.series_resistance_MOhm, s, n, interp, g_)):
                 vc[k].append(val)
         else:
             raise RanvierError(f"stimuli must be CurrentClamp or VoltageClamp, got {stim!r}")
 
     # recordings ---------------------------------------------------------------------------
-    rk, ri, rls, rlc, rl, units = [], [], [], [], [], []
+    rk, ri, rls, rlc, rl, rlw, rle, units = [], [], [], [], [], [], [], []
     vclamps = [s for s in stimuli if isinstance(s, VoltageClamp)]
     for var, site in recordings:
         check_site(cells, site, "recording site")
@@ -277,10 +402,18 @@ def assemble(
         elif var.startswith("i_") and var[2:] in ION_CURRENTS:
             node = layout.membrane_node(site)
             ion = ION_CURRENTS.index(var[2:])
-            members = [ch_idx for (g0, ch_idx, ch) in layout.channels_at(node).values() if chan["ion"][ch_idx] == ion]
+            members = [ch_idx for (g0, ch_idx, ch) in layout.channels_at(node).values() if chan["split_w"][ch_idx, ion] > 0]
             rk.append(2), ri.append(node), units.append("mA/cm2")
             rls.append(len(rl)), rlc.append(len(members))
             rl.extend(members)
+            rlw.extend(float(chan["split_w"][m_, ion]) for m_ in members)
+            rle.extend(float(chan["split_e"][m_, ion]) for m_ in members)
+        elif var == "ca_i_mM":
+            pool_idx = int(node_pool[layout.membrane_node(site)])
+            if pool_idx < 0:
+                raise RanvierError(f"ca_i_mM is recorded where a CalciumPool is painted; there is none at {site.label}")
+            rk.append(4), ri.append(pool_idx), units.append("mM")
+            rls.append(0), rlc.append(0)
         elif var == "clamp_i_nA":
             idx = [k for k, s in enumerate(vclamps) if s.site == site]
             if not idx:
@@ -291,12 +424,13 @@ def assemble(
             node = layout.membrane_node(site)
             here = layout.channels_at(node)
             known = {f"{n}_{g.name}": (g0 + j) for n, (g0, _, ch) in here.items() for j, g in enumerate(ch.gates)}
-            check_name(f"variable at {site.label}", var, set(known) | {"v", "clamp_i_nA"} | {f"i_{i}" for i in ION_CURRENTS})
+            check_name(f"variable at {site.label}", var,
+                       set(known) | {"v", "clamp_i_nA", "ca_i_mM"} | {f"i_{i}" for i in ION_CURRENTS})
             rk.append(1), ri.append(known[var]), units.append("1")
             rls.append(0), rlc.append(0)
 
-    # per-cell orderings and precomputed matrix pieces ---------------------------------------
-    ncell = len(cells)
+    # per-group orderings and precomputed matrix pieces --------------------------------------
+    ncell = n_groups
     n = parent.shape[0]
     has_parent = parent >= 0
     offd = np.where(has_parent, -gax, 0.0)
@@ -319,7 +453,7 @@ def assemble(
         start = np.searchsorted(cell_of[order], np.arange(ncell + 1)).astype(np.int64)
         return start, order
 
-    cell_node_start = np.asarray([r[0] for r in layout.cell_node_range] + [n], np.int64)
+    cell_node_start = np.searchsorted(node_cell, np.arange(ncell + 1)).astype(np.int64)  # nodes are group by group
     gate_cell = node_cell[chan["gate_node"]]
     cell_gate_start = np.searchsorted(gate_cell, np.arange(ncell + 1)).astype(np.int64)
     node_dyn_start = np.searchsorted(cnode[dyn] if dyn.size else np.zeros(0, np.int64), np.arange(n + 1)).astype(np.int64)
@@ -337,9 +471,17 @@ def assemble(
             rec_cell.append(node_cell[idx])
         elif kind == 1:
             rec_cell.append(gate_cell[idx])
-        else:
+        elif kind == 3:
             rec_cell.append(vc["cell"][idx])
+        else:
+            rec_cell.append(node_cell[pools["node"][idx]])
     cell_rec_start, rec_order = csr(np.asarray(rec_cell, np.int64))
+
+    cleft_pool = np.asarray([r_[0] for r_ in cleft_rows], np.int64)
+    cleft_par = np.asarray([r_[1:] for r_ in cleft_rows], np.float64).reshape(len(cleft_rows), 6)
+    cleft_order = np.argsort(cleft_pool, kind="stable").astype(np.int64)
+    pool_cleft_start = np.searchsorted(cleft_pool[cleft_order], np.arange(len(pools["node"]) + 1)).astype(np.int64)
+    cell_src_start = np.searchsorted(np.asarray(src["group"], np.int64), np.arange(ncell + 1)).astype(np.int64)
 
     ntypes = len(b.type_rows)
     type_kind = np.zeros(ntypes, np.int64)
@@ -373,6 +515,13 @@ def assemble(
         jump_t=jump_t, jump_cell=jump_cell,
         rec_kind=I(rk), rec_index=I(ri), rec_list_start=I(rls), rec_list_count=I(rlc),
         rec_list=I(rl) if rl else np.zeros(1, np.int64),
+        rec_list_w=F(rlw) if rlw else np.zeros(1), rec_list_e=F(rle) if rle else np.zeros(1),
+        gate_src=I(c["gate_src"]), chan_pool=I(chan_pool), node_pool=node_pool,
+        pool_node=I(pools["node"]), pool_depth_um=F(pools["depth"]), pool_tau_ms=F(pools["tau"]),
+        pool_free=F(pools["free"]), pool_rest_mM=F(pools["rest"]),
+        pool_cleft_start=pool_cleft_start, cleft_order=cleft_order, cleft_par=cleft_par,
+        src_kind=I(src["kind"]), src_cleft=I(src["cleft"]), src_wstart=I(src["wstart"]), src_wcount=I(src["wcount"]),
+        cell_src_start=cell_src_start,
     )
     return model, layout, units
 

@@ -10,6 +10,7 @@ from ranvier.constants import thermal_voltage_mV
 from ranvier.errors import RanvierError, check_name, check_real
 from ranvier.ions import Concentrations
 from ranvier.mechanisms.channel import Channel
+from ranvier.synapse import CalciumPool
 from ranvier.morphology.discretize import Discretization
 from ranvier.morphology.tree import Morphology
 
@@ -18,14 +19,17 @@ SPECIFIC_IONS = ("na", "k", "cl", "ca")
 
 @dataclass(frozen=True)
 class Paint:
-    """Put ``channel`` on the sections selected by ``where`` ("all", a section name, a tag, or several)."""
+    """Put ``channel`` (or a CalciumPool) on the sections selected by ``where``.
 
-    channel: Channel
+    ``where`` is "all", a section name, a tag, or a tuple of these.
+    """
+
+    channel: Channel | CalciumPool
     where: str | tuple[str, ...] = "all"
 
     def __post_init__(self) -> None:
-        if not isinstance(self.channel, Channel):
-            raise RanvierError(f"Paint.channel must be a Channel, got {self.channel!r}")
+        if not isinstance(self.channel, (Channel, CalciumPool)):
+            raise RanvierError(f"Paint.channel must be a Channel or a CalciumPool, got {self.channel!r}")
         if not isinstance(self.where, str):
             object.__setattr__(self, "where", tuple(self.where))
 
@@ -35,9 +39,9 @@ def _as_paints(items: Iterable) -> tuple[Paint, ...]:
     for it in items:
         if isinstance(it, Paint):
             out.append(it)
-        elif isinstance(it, Channel):
+        elif isinstance(it, (Channel, CalciumPool)):
             out.append(Paint(it))
-        elif isinstance(it, tuple) and len(it) == 2 and isinstance(it[0], (Channel, tuple)):
+        elif isinstance(it, tuple) and len(it) == 2 and isinstance(it[0], (Channel, CalciumPool, tuple)):
             chans = it[0] if isinstance(it[0], tuple) else (it[0],)
             out.extend(Paint(c, it[1]) for c in chans)
         elif isinstance(it, tuple) and all(isinstance(c, Channel) for c in it):
@@ -122,9 +126,17 @@ class Cell:
         """The channels present on ``section`` after all paints, by name."""
         out: dict[str, Channel] = {}
         for p in self.mechanisms:
-            if section in self.morphology.select(p.where):
+            if isinstance(p.channel, Channel) and section in self.morphology.select(p.where):
                 out[p.channel.name] = p.channel
         return out
+
+    def pool_on(self, section: str) -> CalciumPool | None:
+        """The Ca2+ pool painted on ``section`` (the last one painted there), if any."""
+        pool = None
+        for p in self.mechanisms:
+            if isinstance(p.channel, CalciumPool) and section in self.morphology.select(p.where):
+                pool = p.channel
+        return pool
 
     def with_(self, **changes) -> "Cell":
         import dataclasses

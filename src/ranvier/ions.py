@@ -408,10 +408,13 @@ class Concentrations:
     K+          140          5
     Cl-         10           110
     Ca2+        1e-4         2
+    Mg2+        (not used)   1
     ==========  ===========  ============
 
     Every field must be finite and > 0 (checked on construction, the error
-    names the field).
+    names the field), except external Mg2+, which may be 0 (Mg2+-free
+    solution, used to relieve the NMDA receptor block). Mg2+ enters only through
+    that block (1 mM: Jahr & Stevens 1990, J Neurosci 10:3178).
     """
 
     na_in_mM: float = 12.0
@@ -422,10 +425,14 @@ class Concentrations:
     cl_out_mM: float = 110.0
     ca_in_mM: float = 1e-4
     ca_out_mM: float = 2.0
+    mg_out_mM: float = 1.0
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
-            value = _check_positive_scalar(f.name, getattr(self, f.name), "mM")
+            if f.name == "mg_out_mM":
+                value = check_positive(f.name, getattr(self, f.name), "mM", allow_zero=True)
+            else:
+                value = _check_positive_scalar(f.name, getattr(self, f.name), "mM")
             object.__setattr__(self, f.name, value)
 
     # -- construction -------------------------------------------------------

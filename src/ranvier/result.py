@@ -18,6 +18,7 @@ LONG_NAMES = {
     "i_ca": "Ca2+ current density (outward positive)",
     "i_nonspecific": "nonspecific (leak) current density (outward positive)",
     "clamp_i_nA": "current delivered by the voltage clamp (into the cell positive)",
+    "ca_i_mM": "free Ca2+ concentration in the submembrane shell",
 }
 
 

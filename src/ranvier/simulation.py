@@ -21,7 +21,9 @@ from ranvier.numerics.tables import build_gate_tables, no_tables
 from ranvier.probe import Probe
 from ranvier.result import LONG_NAMES
 from ranvier.site import Site
+from ranvier.mechanisms.channel import Channel
 from ranvier.stimulus import CurrentClamp, VoltageClamp
+from ranvier.synapse import Synapse, Terminal
 from ranvier.timegrid import n_steps as _n_steps
 
 METHODS = {"cn": "Crank-Nicolson (gates staggered by dt/2)", "be": "backward Euler"}
@@ -44,6 +46,9 @@ class Simulation:
     stimuli : sequence of CurrentClamp / VoltageClamp
     probes : sequence of Probe or Site
         A bare Site records everything there.
+    synapses : sequence of Synapse
+        Receptors at sites, driven by spike trains or by a Terminal on another (or the
+        same) cell of the batch.
     tstop_ms : float
         Duration (ms), > 0.
     dt_ms : float
@@ -65,6 +70,7 @@ class Simulation:
     cells: tuple[Cell, ...]
     stimuli: tuple = ()
     probes: tuple = ()
+    synapses: tuple = ()
     tstop_ms: float = 100.0
     dt_ms: float = 0.025
     method: str = "cn"
@@ -85,6 +91,19 @@ class Simulation:
             if not isinstance(s, (CurrentClamp, VoltageClamp)):
                 raise RanvierError(f"stimuli must be CurrentClamp or VoltageClamp, got {s!r}")
             check_site(cells, s.site, "stimulus site")
+        object.__setattr__(self, "synapses", tuple(self.synapses))
+        for k, syn in enumerate(self.synapses):
+            if not isinstance(syn, Synapse):
+                raise RanvierError(f"synapses must be Synapse objects, got {syn!r}")
+            check_site(cells, syn.site, f"synapse {k} site")
+            if isinstance(syn.source, Terminal):
+                check_site(cells, syn.source.site, f"synapse {k} terminal")
+                tcell = cells[syn.source.site.cell]
+                if tcell.pool_on(syn.source.site.section) is None:
+                    raise RanvierError(
+                        f"synapse {k}: the terminal at {syn.source.site.label} has no CalciumPool; paint one on "
+                        f"section {syn.source.site.section!r} (with Ca2+ channels) so that it can release transmitter"
+                    )
         probes = tuple(Probe(p) if isinstance(p, Site) else p for p in self.probes)
         from ranvier.errors import check_name
 
@@ -97,6 +116,11 @@ class Simulation:
                 here = cells[p.site.cell].channels_on(p.site.section).values()
                 known = {"v", "clamp_i_nA"} | {f"i_{i}" for i in ION_CURRENTS}
                 known |= {f"{ch.name}_{g.name}" for ch in here for g in ch.gates}
+                if cells[p.site.cell].pool_on(p.site.section) is not None:
+                    known.add("ca_i_mM")
+                for k, syn in enumerate(self.synapses):  # receptor gates: open fraction r, Mg2+ block b
+                    if (syn.site.cell, syn.site.section) == (p.site.cell, p.site.section):
+                        known |= {f"{syn.receptor.name}{k}_r"} | ({f"{syn.receptor.name}{k}_b"} if syn.receptor.mg_block else set())
                 for var in p.variables:
                     check_name(f"variable at recording site {p.site.label}", var, known)
                     if var == "clamp_i_nA" and p.site not in clamped:
@@ -106,7 +130,7 @@ class Simulation:
         object.__setattr__(self, "probes", probes)
         tstop = check_positive("tstop_ms", self.tstop_ms, "ms")
         dt = check_positive("dt_ms", self.dt_ms, "ms")
-        active = any(p.channel.gates for c in cells for p in c.mechanisms)
+        active = any(isinstance(p.channel, Channel) and p.channel.gates for c in cells for p in c.mechanisms)
         dt_max = DT_MAX_ACTIVE_MS if active else DT_MAX_PASSIVE_MS
         if dt > dt_max:
             why = "voltage-gated channels need it to resolve an action potential" if active else "passive cells"
@@ -133,15 +157,17 @@ class Simulation:
         """The (variable, site) pairs this simulation records."""
         out: list[tuple[str, Site]] = []
         seen: set[tuple[str, Site]] = set()
-        ions_present = sorted(
-            {p.channel.ion for c in self.cells for p in c.mechanisms}, key=ION_CURRENTS.index
-        )
+        ions = {p.channel.ion for c in self.cells for p in c.mechanisms if isinstance(p.channel, Channel)}
+        ions |= {ion for syn in self.synapses for ion in syn.receptor.ion_shares}
+        ions_present = sorted(ions, key=ION_CURRENTS.index)
         for p in self.probes:
             if p.variables == "all":
                 cell = self.cells[p.site.cell]
                 names = ["v"] + [f"i_{i}" for i in ions_present]
                 for ch in cell.channels_on(p.site.section).values():
                     names += [f"{ch.name}_{g.name}" for g in ch.gates]
+                if cell.pool_on(p.site.section) is not None:
+                    names.append("ca_i_mM")
                 if any(isinstance(s, VoltageClamp) and s.site == p.site for s in self.stimuli):
                     names.append("clamp_i_nA")
             else:
@@ -178,6 +204,7 @@ class Simulation:
         v = np.empty(n)
         state = np.zeros(layout.n_gates)
         self._initialise(model, tabs, v, state)
+        xstate = initial_xstate(model)
         v_rest = v.copy()
         out = np.full((nsamp, len(recs)), np.nan)
         cn = self.method == "cn"
@@ -185,9 +212,9 @@ class Simulation:
         show = progress if progress is not None else (work > 2e8 and sys.stderr.isatty())
         damp = np.zeros(n_cells(model), np.int64)
         if not show:
-            code, at = integrate(model, tabs, v, state, 0.0, self.dt_ms, nsteps, cn, every, out, damp)
+            code, at = integrate(model, tabs, v, state, xstate, 0.0, self.dt_ms, nsteps, cn, every, out, damp)
         else:
-            code, at = self._run_chunked(model, tabs, v, state, nsteps, every, cn, out, damp)
+            code, at = self._run_chunked(model, tabs, v, state, xstate, nsteps, every, cn, out, damp)
         if code != st.OK:
             raise SimulationError(st.MESSAGES[code].format(t=at * self.dt_ms, iters=0))
         ds = self._to_dataset(recs, units, out, nsamp, layout, v_rest)
@@ -205,7 +232,7 @@ class Simulation:
         cached = self.__dict__.get("_prepared")
         if cached is None:
             recs = self.recordings()
-            model, layout, units = assemble(self.cells, self.stimuli, tuple(recs))
+            model, layout, units = assemble(self.cells, self.stimuli, tuple(recs), self.synapses)
             if self.rate_tables:
                 tabs, dv, err = build_gate_tables(model, self.dt_ms)
             else:
@@ -239,7 +266,7 @@ class Simulation:
             steady_gates(v, model.gate_node, model.gate_type, model.type_kind, model.type_form, model.type_par, state)
             tabulated_steady_states(v, model.gate_node, tabs.gate_table, tabs.tab, tabs.vmin, tabs.inv_dv, state)
 
-    def _run_chunked(self, model, tabs, v, state, nsteps, every, cn, out, damp):
+    def _run_chunked(self, model, tabs, v, state, xstate, nsteps, every, cn, out, damp):
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
         chunk = max(every, (nsteps // 100) // every * every)
@@ -250,7 +277,7 @@ class Simulation:
             while done < nsteps:
                 k = min(chunk, nsteps - done)
                 r0 = done // every
-                code, at = integrate(model, tabs, v, state, done * self.dt_ms, self.dt_ms, k, cn, every, out[r0:], damp)
+                code, at = integrate(model, tabs, v, state, xstate, done * self.dt_ms, self.dt_ms, k, cn, every, out[r0:], damp)
                 if code != st.OK:
                     return code, done + at
                 done += k
@@ -306,10 +333,16 @@ class Simulation:
             "v_init": "resting state" if self.v_init_mV is None else f"{self.v_init_mV} mV",
             "n_cells": len(cells),
             "n_nodes": int(layout.cell_of_node.shape[0]),
-            "model_hash": model_hash(self.cells, self.stimuli),
+            "model_hash": model_hash(self.cells, self.stimuli, self.synapses),
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         }
         return xr.Dataset(variables, coords=coords, attrs=attrs)
+
+
+def initial_xstate(model) -> np.ndarray:
+    """Pools at their resting [Ca2+]; every cleft with a full vesicle pool and no transmitter."""
+    n_cleft = model.cleft_par.shape[0]
+    return np.concatenate([model.pool_rest_mM, np.ones(n_cleft), np.zeros(n_cleft)]).astype(np.float64)
 
 
 def simulate(cells: Cell | Sequence[Cell], stimuli: Iterable = (), probes: Iterable = (), **settings) -> xr.Dataset:

@@ -14,6 +14,7 @@ import ranvier as rv
 from ranvier.assemble import assemble
 from ranvier.numerics import engine, stepper
 from ranvier.numerics.tables import build_gate_tables, no_tables
+from ranvier.simulation import initial_xstate
 
 DT_MS = 0.025
 
@@ -56,7 +57,9 @@ def kernel_integrate(m, v, state, t0, dt, n_steps, cn, rec_every, damp=None, tab
     d = np.zeros(ncell, np.int64) if damp is None else np.array(damp, dtype=np.int64)
     out = np.full((n_steps // rec_every + 1, m.rec_kind.shape[0]), np.nan)
     tabs = build_gate_tables(m, float(dt))[0] if tables else no_tables(m.gate_node.shape[0])
-    code, at = engine.integrate(m, tabs, v, state, float(t0), float(dt), int(n_steps), bool(cn), int(rec_every), out, d)
+    xstate = initial_xstate(m)
+    code, at = engine.integrate(m, tabs, v, state, xstate, float(t0), float(dt), int(n_steps), bool(cn), int(rec_every),
+                                out, d)
     return int(code), int(at), v, state, out, d
 
 

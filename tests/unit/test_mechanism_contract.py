@@ -23,6 +23,7 @@ from ranvier.ions import Concentrations
 from ranvier.mechanisms import CATALOGUE
 from ranvier.numerics import engine, rates, stepper
 from ranvier.numerics.tables import no_tables
+from ranvier.simulation import initial_xstate
 
 V_GRID = np.linspace(-150.0, 100.0, 2501)  # mV, 0.1 mV apart
 CHANNELS = sorted(CATALOGUE)
@@ -129,7 +130,8 @@ def test_zero_current_at_reversal(channel, cn):
     rates.steady_gates(v, m.gate_node, m.gate_type, m.type_kind, m.type_form, m.type_par, state)
     state0 = state.copy()
     out = np.full((2, 1), np.nan)
-    code, _ = engine.integrate(m, no_tables(state.shape[0]), v, state, 0.0, 0.025, 1, cn, 1, out, np.zeros(1, np.int64))
+    code, _ = engine.integrate(m, no_tables(state.shape[0]), v, state, initial_xstate(m), 0.0, 0.025, 1, cn, 1, out,
+                                  np.zeros(1, np.int64))
     assert code == 0
     np.testing.assert_allclose(v, e, rtol=0, atol=1e-10)
     np.testing.assert_allclose(state, state0, rtol=0, atol=1e-12)

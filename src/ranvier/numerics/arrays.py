@@ -1,5 +1,8 @@
 """The flat arrays the kernels read: the only bridge from a model description into numerics.
 
+The kernels' unit of work is a group of cells joined by synapses (a single cell when none
+are): the ``cell_*`` arrays and ``node_cell`` refer to these groups.
+
 All quantities are in kernel units: mV, ms, nA, uS, nF, cm2, mM. Node order has
 ``parent[i] < i`` and roots have ``parent == -1``; many cells are simply a forest.
 """
@@ -79,6 +82,25 @@ class KernelModel(NamedTuple):
     rec_list_start: np.ndarray  # int64[nrec], into rec_list (kind 2)
     rec_list_count: np.ndarray  # int64[nrec]
     rec_list: np.ndarray  # int64, channel instances summed by kind 2
+    rec_list_w: np.ndarray  # float64, share of the recorded ion in each listed channel's conductance
+    rec_list_e: np.ndarray  # float64, reversal potential (mV) of that ion for that channel (ohmic)
+    # ligand-gated receptors, Ca2+ pools, release into clefts (see ranvier.synapse)
+    gate_src: np.ndarray  # int64[ng], transmitter source of a ligand gate, -1 otherwise
+    chan_pool: np.ndarray  # int64[nc], Ca2+ pool whose [Ca] is the channel's inside concentration, -1 if fixed
+    node_pool: np.ndarray  # int64[n], pool on the node's membrane, -1 if none
+    pool_node: np.ndarray  # int64[npool]
+    pool_depth_um: np.ndarray
+    pool_tau_ms: np.ndarray
+    pool_free: np.ndarray  # free fraction 1 / (1 + buffer capacity)
+    pool_rest_mM: np.ndarray
+    pool_cleft_start: np.ndarray  # int64[npool + 1], into cleft_order: the clefts each pool releases into
+    cleft_order: np.ndarray
+    cleft_par: np.ndarray  # float64[ncleft, 6]: kd mM, hill, k_max 1/ms, tau_rec ms, mM per pool, tau_clear ms
+    src_kind: np.ndarray  # int64[nsrc]: 0 transmitter waveform (spike train), 1 cleft
+    src_cleft: np.ndarray
+    src_wstart: np.ndarray  # breakpoints of a waveform source in wave_t / wave_y
+    src_wcount: np.ndarray
+    cell_src_start: np.ndarray  # int64[ngroups + 1], sources grouped like cells
 
 
 def empty_int(n: int = 0) -> np.ndarray:

@@ -23,7 +23,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ranvier.numerics.membrane import GHK_DV_MV, ghk_unit_density
+from ranvier.numerics.membrane import FARADAY, GHK_DV_MV, ghk_unit_density
 from ranvier.numerics.rates import gate_inf_rate
 from ranvier.numerics.status import NONFINITE_VOLTAGE, OK
 from ranvier.numerics.stepper import N_DAMPED_STEPS
@@ -49,7 +49,7 @@ def _wave(t, wt, wy, lo, hi, interp, j):
 
 
 @njit(cache=True)
-def run_cell(c, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
+def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
     """Integrate cell ``c`` over n_steps; returns (status, step reached).
 
     Written as one function on purpose. The model's arrays are taken out of the
@@ -116,6 +116,30 @@ def run_cell(c, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
     rec_list_count = m.rec_list_count
     rec_list = m.rec_list
     area_cm2 = m.area_cm2
+    gate_src = m.gate_src
+    chan_pool = m.chan_pool
+    node_pool = m.node_pool
+    pool_depth_um = m.pool_depth_um
+    pool_tau_ms = m.pool_tau_ms
+    pool_free = m.pool_free
+    pool_rest_mM = m.pool_rest_mM
+    pool_cleft_start = m.pool_cleft_start
+    cleft_order = m.cleft_order
+    cleft_par = m.cleft_par
+    n_pool = pool_depth_um.shape[0]
+    n_cleft = cleft_par.shape[0]
+    src_kind = m.src_kind
+    src_cleft = m.src_cleft
+    src_wstart = m.src_wstart
+    src_wcount = m.src_wcount
+    s0 = m.cell_src_start[c]
+    s1 = m.cell_src_start[c + 1]
+    tnow = np.zeros(s1 - s0)
+    ptr_src = np.empty(s1 - s0, np.int64)
+    for q in range(s0, s1):
+        ptr_src[q - s0] = src_wstart[q]
+    rec_list_w = m.rec_list_w
+    rec_list_e = m.rec_list_e
     tab = tabs.tab
     vmin = tabs.vmin
     inv_dv = tabs.inv_dv
@@ -161,12 +185,28 @@ def run_cell(c, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
         for sub in range(nsub):
             # ---- gates (first pass of a step after the first) and the system for the present v
             update = sub == 0 and s > 0
+            if update:
+                # transmitter seen by ligand gates over the step just taken: spike-train pulses at
+                # its middle, cleft concentrations as they were at its start
+                tm = t - 0.5 * dt
+                for q in range(s0, s1):
+                    if src_kind[q] == 0:
+                        lo = src_wstart[q]
+                        hi = lo + src_wcount[q]
+                        jj = ptr_src[q - s0]
+                        while jj + 1 < hi and wave_t[jj + 1] <= tm:
+                            jj += 1
+                        ptr_src[q - s0] = jj
+                        tnow[q - s0] = wave_y[lo] if tm < wave_t[lo] else wave_y[jj]
+                    else:
+                        tnow[q - s0] = xstate[n_pool + n_cleft + src_cleft[q]]
             for i in range(n0, n1):
                 vv = v[i]
                 d = dbase[i - n0]
                 r = cap_h[i - n0] * vv + e_static[i]
                 q0 = node_dyn_start[i]
                 q1 = node_dyn_start[i + 1]
+                ica = 0.0
                 if q1 > q0:
                     xt = (vv - vmin) * inv_dv
                     in_table = kmax > 0 and xt >= 0.0 and xt < kmax
@@ -181,16 +221,26 @@ def run_cell(c, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
                         f = 1.0
                         for k in range(g0, g0 + chan_gate_count[ch]):
                             if update:
-                                if in_table:
-                                    row = gate_table[k]
+                                row = gate_table[k]
+                                if in_table and row >= 0:
                                     a0 = tab[row, j, 0]
                                     d0 = tab[row, j, 1]
                                     inf = a0 + fr * (tab[row, j + 1, 0] - a0)
                                     dec = d0 + fr * (tab[row, j + 1, 1] - d0)
                                 else:
                                     gt = gate_type[k]
-                                    inf, rate = gate_inf_rate(type_kind[gt], type_form[gt], type_par[gt], vv)
-                                    dec = math.exp(-dt * gate_phi[k] * rate)
+                                    kind = type_kind[gt]
+                                    if kind == 2:  # transmitter binding: exact for the step's T
+                                        aT = type_par[gt, 0, 0] * tnow[gate_src[k] - s0]
+                                        rate = aT + type_par[gt, 0, 1]
+                                        inf = aT / rate
+                                        dec = math.exp(-dt * gate_phi[k] * rate)
+                                    elif kind == 3:  # Mg2+ block follows v instantly
+                                        inf = 1.0 / (1.0 + math.exp(-vv / type_par[gt, 0, 0]) * type_par[gt, 0, 1])
+                                        dec = 0.0
+                                    else:
+                                        inf, rate = gate_inf_rate(type_kind[gt], type_form[gt], type_par[gt], vv)
+                                        dec = math.exp(-dt * gate_phi[k] * rate)
                                 sk = inf + (state[k] - inf) * dec
                                 state[k] = sk
                             else:
@@ -210,14 +260,42 @@ def run_cell(c, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
                             d += g
                             r += g * chan_erev[ch]
                         else:
-                            i0 = g * ghk_unit_density(vv, chan_z[ch], chan_cin[ch], chan_cout[ch], chan_vt[ch])
-                            i1 = g * ghk_unit_density(vv + GHK_DV_MV, chan_z[ch], chan_cin[ch], chan_cout[ch],
-                                                      chan_vt[ch])
+                            pl = chan_pool[ch]
+                            cin = xstate[pl] if pl >= 0 else chan_cin[ch]
+                            i0 = g * ghk_unit_density(vv, chan_z[ch], cin, chan_cout[ch], chan_vt[ch])
+                            i1 = g * ghk_unit_density(vv + GHK_DV_MV, chan_z[ch], cin, chan_cout[ch], chan_vt[ch])
                             di = (i1 - i0) / GHK_DV_MV
                             d += di
                             r += di * vv - i0
+                            if pl >= 0:
+                                ica += i0
                 diag[i - n0] = d
                 rhs[i - n0] = r
+                pl = node_pool[i]
+                if update and pl >= 0:
+                    # Ca2+ shell: d[Ca]/dt = -f i_Ca / (2 F depth) - ([Ca] - rest) / tau, exact for this
+                    # step's current; 1e4 turns mA/cm2 over um into mM/ms (i in nA here -> mA/cm2)
+                    dens = ica * 1e-6 / area_cm2[i]
+                    tau = pool_tau_ms[pl]
+                    c_inf = pool_rest_mM[pl] - 1e4 * pool_free[pl] * dens / (2.0 * FARADAY * pool_depth_um[pl]) * tau
+                    ca = c_inf + (xstate[pl] - c_inf) * math.exp(-dt / tau)
+                    if ca < 1e-9:
+                        ca = 1e-9
+                    xstate[pl] = ca
+                    # release into each cleft this pool feeds: vesicles x, cleft transmitter T
+                    for qq in range(pool_cleft_start[pl], pool_cleft_start[pl + 1]):
+                        cl = cleft_order[qq]
+                        kd = cleft_par[cl, 0]
+                        hill = cleft_par[cl, 1]
+                        krel = cleft_par[cl, 2] / (1.0 + (kd / ca) ** hill)
+                        xo = n_pool + cl
+                        to = n_pool + n_cleft + cl
+                        x_old = xstate[xo]
+                        rec_rate = 1.0 / cleft_par[cl, 3]
+                        x_inf = rec_rate / (rec_rate + krel)
+                        xstate[xo] = x_inf + (x_old - x_inf) * math.exp(-dt * (rec_rate + krel))
+                        t_inf = cleft_par[cl, 4] * krel * x_old * cleft_par[cl, 5]
+                        xstate[to] = t_inf + (xstate[to] - t_inf) * math.exp(-dt / cleft_par[cl, 5])
             # ---- recording, at the start of each step (and after the last)
             if sub == 0 and s % rec_every == 0:
                 row_out = out[s // rec_every]
@@ -231,9 +309,11 @@ def run_cell(c, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
                         row_out[rr] = v[idx]
                     elif kind == 1:
                         row_out[rr] = state[idx]
+                    elif kind == 4:
+                        row_out[rr] = xstate[idx]
                     else:
                         row_out[rr] = _record_other(rr, kind, idx, rec_list_start, rec_list_count, rec_list,
-                                                    area_cm2, chan_gmax, chan_law, chan_erev, chan_z, chan_cin,
+                                                    rec_list_w, rec_list_e, chan_pool, xstate, area_cm2, chan_gmax, chan_law, chan_erev, chan_z, chan_cin,
                                                     chan_cout, chan_vt, chan_gate_start, chan_gate_count, gate_power,
                                                     vc_node, vc_g_uS, vc_start, vc_count, vc_interp, wave_t, wave_y,
                                                     v, state, t)
@@ -297,7 +377,8 @@ def run_cell(c, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
 
 
 @njit(cache=True)
-def _record_other(r, kind, idx, rec_list_start, rec_list_count, rec_list, area_cm2, chan_gmax, chan_law, chan_erev,
+def _record_other(r, kind, idx, rec_list_start, rec_list_count, rec_list, rec_list_w, rec_list_e, chan_pool, xstate,
+                  area_cm2, chan_gmax, chan_law, chan_erev,
                   chan_z, chan_cin, chan_cout, chan_vt, chan_gate_start, chan_gate_count, gate_power,
                   vc_node, vc_g_uS, vc_start, vc_count, vc_interp, wave_t, wave_y, v, state, t):
     """An ion current density (kind 2, mA/cm2) or a voltage-clamp current (kind 3, nA) at time t."""
@@ -311,9 +392,11 @@ def _record_other(r, kind, idx, rec_list_start, rec_list_count, rec_list, area_c
                 f *= state[k] ** gate_power[k]
             g = chan_gmax[ch] * f
             if chan_law[ch] == 0:
-                total += g * (vv - chan_erev[ch])
+                total += rec_list_w[jj] * g * (vv - rec_list_e[jj])
             else:
-                total += g * ghk_unit_density(vv, chan_z[ch], chan_cin[ch], chan_cout[ch], chan_vt[ch])
+                pl = chan_pool[ch]
+                cin = xstate[pl] if pl >= 0 else chan_cin[ch]
+                total += g * ghk_unit_density(vv, chan_z[ch], cin, chan_cout[ch], chan_vt[ch])
         return total * 1e-6 / area_cm2[idx]  # nA -> mA/cm2
     lo = vc_start[idx]
     vc, _ = _wave(t, wave_t, wave_y, lo, lo + vc_count[idx], vc_interp[idx], lo)
@@ -321,9 +404,11 @@ def _record_other(r, kind, idx, rec_list_start, rec_list_count, rec_list, area_c
 
 
 @njit(cache=True, parallel=True)
-def integrate(m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
+def integrate(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
     """Run every cell of the batch for ``n_steps`` steps of ``dt`` ms from ``t0``.
 
+    ``xstate`` holds the other state variables: [Ca2+] of every pool, then the available
+    vesicle fraction and the transmitter concentration of every cleft.
     ``out`` has n_steps // rec_every + 1 rows (the first is the initial state);
     ``damp`` (int64 per cell, zeros at the start of a run) carries the damped
     Crank-Nicolson steps still owed from one call to the next.
@@ -333,7 +418,7 @@ def integrate(m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
     codes = np.zeros(ncell, np.int64)
     steps = np.zeros(ncell, np.int64)
     for c in prange(ncell):
-        code, at = run_cell(c, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp)
+        code, at = run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp)
         codes[c] = code
         steps[c] = at
     for c in range(ncell):

@@ -5,7 +5,10 @@ Form codes (p0, p1, p2 are the row's parameters, v in mV, rates in 1/ms):
   1  sigmoid      p0 / (1 + exp(-(v - p1) / p2))
   2  linoid       p0 * x / (1 - exp(-x)),  x = (v - p1) / p2   (safe at x = 0)
   3  constant     p0
-Gate kinds: 0 = (alpha, beta) rates; 1 = (steady state, time constant in ms).
+Gate kinds: 0 = (alpha, beta) rates; 1 = (steady state, time constant in ms);
+2 = ligand binding, alpha T and beta from row 0 (p0 = alpha in 1/(mM ms), p1 = beta),
+with T the transmitter concentration of the gate's source (0 at rest); 3 = instantaneous
+Mg2+ block 1 / (1 + exp(-v / p0) p1) with p1 = [Mg]o / Kd.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ def rate_value(form, p0, p1, p2, v):
 @njit(cache=True, inline="always")
 def gate_inf_rate(kind, form, par, v):
     """Steady state and total rate 1/tau (1/ms, before temperature scaling) of one gate type."""
+    if kind == 2:  # ligand gate without transmitter (rest): closes at beta
+        return 0.0, par[0, 1]
+    if kind == 3:  # instantaneous Mg2+ block: 1 / (1 + exp(-v / k) [Mg]o / Kd)
+        return 1.0 / (1.0 + math.exp(-v / par[0, 0]) * par[0, 1]), 1e9
     a = rate_value(form[0], par[0, 0], par[0, 1], par[0, 2], v)
     b = rate_value(form[1], par[1, 0], par[1, 1], par[1, 2], v)
     if kind == 0:

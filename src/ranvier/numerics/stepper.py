@@ -22,7 +22,7 @@ import numpy as np
 from numba import njit
 
 from ranvier.numerics.hines import hines_solve
-from ranvier.numerics.membrane import accumulate_membrane, channel_current_nA
+from ranvier.numerics.membrane import accumulate_membrane
 from ranvier.numerics.rates import steady_gates, update_gates
 from ranvier.numerics.tables import tabulated_steady_states
 from ranvier.numerics.status import NONFINITE_VOLTAGE, NOT_CONVERGED, OK
@@ -103,32 +103,6 @@ def advance(m, v, state, t, dt, cn, damp, any_damped, t_eval, ws_g, ws_e, ws_d, 
                 if damp[m.node_cell[i]] > 0:
                     v[i] = ws_v[i]
     update_gates(v, m.gate_node, m.gate_type, m.gate_phi, m.type_kind, m.type_form, m.type_par, state, dt)
-
-
-@njit(cache=True)
-def record(m, v, state, t, out_row, r0, r1):
-    """Write recordings r0..r1-1 at time t into ``out_row``; return False if a voltage is not finite."""
-    ok = True
-    for r in range(r0, r1):
-        kind = m.rec_kind[r]
-        idx = m.rec_index[r]
-        if kind == 0:
-            x = v[idx]
-            if not math.isfinite(x):
-                ok = False
-            out_row[r] = x
-        elif kind == 1:
-            out_row[r] = state[idx]
-        elif kind == 2:
-            total = 0.0
-            node = idx
-            for j in range(m.rec_list_start[r], m.rec_list_start[r] + m.rec_list_count[r]):
-                total += channel_current_nA(m.rec_list[j], v[node], m, state)
-            out_row[r] = total * 1e-6 / m.area_cm2[node]  # nA -> mA/cm2
-        else:
-            vc = wave_value(t, m.wave_t, m.wave_y, m.vc_start[idx], m.vc_count[idx], m.vc_interp[idx])
-            out_row[r] = m.vc_g_uS[idx] * (vc - v[m.vc_node[idx]])  # nA delivered by the clamp
-    return ok
 
 
 def n_cells(m) -> int:

@@ -53,8 +53,14 @@ def build_gate_tables(m, dt_ms: float) -> tuple[GateTables, float, float]:
     ng = m.gate_node.shape[0]
     if ng == 0:
         return no_tables(0), 0.0, 0.0
-    keys = np.stack([m.gate_type.astype(np.float64), m.gate_phi], axis=1)
-    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    # only voltage-gated types (kinds 0 and 1) are tabulated; ligand and block gates get row -1
+    voltage_gated = m.type_kind[m.gate_type] <= 1
+    if not np.any(voltage_gated):
+        return GateTables(np.zeros((0, 0, 2)), 0.0, 1.0, np.full(ng, -1, np.int64)), 0.0, 0.0
+    keys = np.stack([m.gate_type.astype(np.float64), m.gate_phi], axis=1)[voltage_gated]
+    uniq, inv_vg = np.unique(keys, axis=0, return_inverse=True)
+    inverse = np.full(ng, -1, np.int64)
+    inverse[voltage_gated] = np.asarray(inv_vg).ravel()
     dv = TABLE_DV_START_MV
     while True:
         k = int(round((TABLE_V_MAX_MV - TABLE_V_MIN_MV) / dv)) + 1
@@ -88,8 +94,8 @@ def tabulated_steady_states(v, gate_node, gate_table, tab, vmin, inv_dv, state):
         return
     for k in range(state.shape[0]):
         x = (v[gate_node[k]] - vmin) * inv_dv
-        if x >= 0.0 and x < kmax:
+        row = gate_table[k]
+        if row >= 0 and x >= 0.0 and x < kmax:
             j = int(x)
             fr = x - j
-            row = gate_table[k]
             state[k] = tab[row, j, 0] + fr * (tab[row, j + 1, 0] - tab[row, j, 0])
