@@ -30,14 +30,19 @@ from ranvier.mechanisms import (
     tm_kd,
     tm_na,
 )
+from ranvier.mechanisms.library.reuveni1993 import hva_ca
+from ranvier.mechanisms.receptors import AMPA, GABA_A, NMDA, RECEPTORS, MgBlock, Receptor
 from ranvier.morphology import Discretization, Morphology, Section, binary_tree, cable, soma_dendrites_axon
 from ranvier.probe import Probe
 from ranvier.result import load, save
 from ranvier.simulation import Simulation, simulate
 from ranvier.site import Site
 from ranvier.stimulus import CurrentClamp, VoltageClamp, Waveform
+from ranvier.synapse import CalciumPool, Release, SpikeTrain, Synapse, Terminal
 
 __all__ = [
+    "AMPA", "GABA_A", "NMDA", "RECEPTORS", "CalciumPool", "MgBlock", "Receptor", "Release", "SpikeTrain", "Synapse",
+    "Terminal", "hva_ca",
     "CATALOGUE", "Cell", "Channel", "Concentrations", "Constant", "CurrentClamp", "Discretization", "Exp", "Gate",
     "Linoid", "Morphology", "Paint", "Probe", "RanvierError", "Section", "Sigmoid", "Simulation", "SimulationError",
     "Site", "VoltageClamp", "Waveform", "binary_tree", "cable", "ghk_current_density_mA_cm2", "ghk_voltage_mV",

@@ -375,6 +375,16 @@ def assemble(
         jumps.update((t, cell) for t in w.jump_times_ms())
         return s, len(w.times_ms), 0 if w.interpolation == "step" else 1
 
+    # transmitter pulses of spike-train synapses (a jump in transmitter does not jump the
+    # conductance, which follows through the binding kinetics, so no damping is needed)
+    for q in range(len(src["kind"])):
+        if src["kind"][q] == 0:
+            w = syn_waves[src["wstart"][q]]
+            src["wstart"][q] = len(wave_t)
+            src["wcount"][q] = len(w.times_ms)
+            wave_t.extend(w.times_ms)
+            wave_y.extend(w.values)
+
     ic = {k: [] for k in ("node", "start", "count", "interp", "cell")}
     vc = {k: [] for k in ("node", "g", "start", "count", "interp", "cell")}
     for stim in stimuli:

@@ -92,23 +92,25 @@ def _distance(result, label: str) -> float:
 
 
 def _ap_windows(t: np.ndarray, v: np.ndarray) -> list[tuple[float, float]]:
-    """(start, end) of each action potential: from its onset (dV/dt > 10 mV/ms) until V
-    falls back to the onset potential (ms). Spikes are upward crossings of -20 mV."""
+    """(start, end) of each action potential (ms): from its onset (dV/dt > 10 mV/ms) until V
+    has fallen back 90 % of the way from the peak to the onset potential, or the next
+    onset. Spikes are upward crossings of -20 mV."""
     from ranvier.analysis import ap_features
 
     try:
         feats = ap_features(t, v, spike_threshold_mV=SPIKE_THRESHOLD_MV)
     except RanvierError:
         return []
+    starts = [f.onset_ms if np.isfinite(f.onset_ms) else f.peak_ms - 0.5 for f in feats]
     out = []
-    for f in feats:
-        if np.isfinite(f.onset_ms):
-            start, level = f.onset_ms, f.threshold_mV
-        else:
-            start, level = f.peak_ms - 0.5, SPIKE_THRESHOLD_MV
+    for k, f in enumerate(feats):
+        base = f.threshold_mV if np.isfinite(f.threshold_mV) else SPIKE_THRESHOLD_MV
+        level = base + 0.1 * (f.peak_mV - base)
         after = np.flatnonzero((t > f.peak_ms) & (v <= level))
         end = float(t[after[0]]) if after.size else float(t[-1])
-        out.append((float(start), end))
+        if k + 1 < len(feats):
+            end = min(end, float(starts[k + 1]))
+        out.append((max(float(starts[k]), float(t[0])), end))
     return out
 
 
@@ -118,7 +120,7 @@ def _shade_aps(ax, windows, label: bool) -> None:
                    label="action potential (onset to repolarisation)" if (label and k == 0) else None)
 
 
-def _direction(ion: str, charge: float) -> str:
+def _direction(ion: str, charge: float, when: str) -> str:
     """Which way an ion's current flows (sign of its charge, outward positive) and what it does to V."""
     name = ION_TEXT.get(ion, ion)
     if ion in ("cl",):  # an anion: inward current means the ions leave the cell
@@ -129,15 +131,14 @@ def _direction(ion: str, charge: float) -> str:
         moves = f"{name} ions enter the cell" if charge < 0 else f"{name} ions leave the cell"
     effect = "depolarises" if charge < 0 else "repolarises"
     way = "inward" if charge < 0 else "outward"
-    return f"{way} ({moves}; {effect})"
+    return f"{way} {when} ({moves}; {effect})"
 
 
 def _voltage_panel(ax, result, label: str, windows) -> None:
     t = result.time.values
-    ax.plot(t, _trace(result, "v", label), color="black", lw=1.2, label=f"V at {label}")
-    _shade_aps(ax, windows, label=True)
-    ax.set_ylabel(f"V ({_unit(result, 'v') or 'mV'})")
-    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    ax.plot(t, _trace(result, "v", label), color="black", lw=1.2)
+    _shade_aps(ax, windows, label=False)
+    ax.set_ylabel(f"V at {label}\n({_unit(result, 'v') or 'mV'})")
     ax.grid(alpha=0.25)
 
 
@@ -183,7 +184,7 @@ def voltage_traces(result, sites: Iterable | None = None):
     for k, lab in enumerate(labels):
         colour = cmap(k / max(len(labels) - 1, 1)) if many else SITE_COLOURS[k]
         d = _distance(result, lab)
-        where = f"{lab}, {format_number(d, 3)} µm from the root" if np.isfinite(d) else lab
+        where = f"{lab}, {format_number(d, 3)} µm" if np.isfinite(d) else lab
         ax.plot(t, _trace(result, "v", lab), color=colour, lw=1.3, label=where)
     ax.axhline(0.0, color="0.6", lw=0.6, ls=":")
     ax.set_xlabel("time (ms)")
@@ -215,7 +216,7 @@ def ion_currents(result, site):
     fig = _figure(7.5, 6.0 + 0.16 * len(ions))
     ax_v, ax_i = fig.subplots(2, 1, sharex=True, height_ratios=[1, 2])
     _voltage_panel(ax_v, result, label, windows)
-    ax_v.set_title(f"Ion currents during the action potential at {label}"
+    ax_v.set_title(f"Ion currents at {label}" + (" during the action potential" if len(windows) == 1 else "")
                    + ("" if windows else " (no action potential here)"))
     mask = np.zeros(t.size, bool)
     for a, b in windows:
@@ -226,11 +227,11 @@ def ion_currents(result, site):
     for ion in ions:
         i = _trace(result, f"i_{ion}", label)
         charge = float(np.trapezoid(np.where(mask, i, 0.0), t))
-        when = "during the AP" if windows else "overall"
+        when = ("during the APs" if len(windows) > 1 else "during the AP") if windows else "overall"
         name = ION_TEXT.get(ion, ion)
         ax_i.plot(t, i, color=ION_COLOURS.get(ion, "0.3"), lw=1.6 if ion in ("na", "k") else 1.0,
-                  label=f"{name} current: {_direction(ion, charge)} {when}")
-    _shade_aps(ax_i, windows, label=False)
+                  label=f"{name} current: {_direction(ion, charge, when)}")
+    _shade_aps(ax_i, windows, label=True)
     ax_i.axhline(0.0, color="0.3", lw=0.7)
     ax_i.text(0.005, 0.98, "↑ outward (+): positive charge leaves the cell", transform=ax_i.transAxes,
               va="top", ha="left", fontsize=8, color="0.25")
@@ -361,7 +362,7 @@ def gates(result, site):
         colour = SITE_COLOURS[(channels.index(channel) + 1) % len(SITE_COLOURS)]
         ax_g.plot(t, g, color=colour, ls=styles[k % len(styles)], lw=1.5,
                   label=f"{channel} gate {gate} ({how})")
-    _shade_aps(ax_g, windows, label=False)
+    _shade_aps(ax_g, windows, label=True)
     ax_g.set_ylim(-0.03, 1.03)
     ax_g.set_ylabel("gate state\n(fraction permissive, 0 to 1)")
     ax_g.set_xlabel("time (ms)")

@@ -70,7 +70,8 @@ h2 { font-size: 1.25rem; margin: 2.2rem 0 .6rem; padding-bottom: .25rem; border-
 .subtitle { color: #555; margin: 0 0 1.5rem; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #e6e6e6; vertical-align: top; }
-td.value { font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.value { font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+td.value.num { white-space: nowrap; }
 td.value .unit { color: #555; }
 tr.group th { background: #f4f4f4; font-weight: 600; padding-top: .5rem; }
 tr.sub td.quantity { padding-left: 1.6rem; }
@@ -102,6 +103,8 @@ def flatten(d: Mapping, _path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ..
         if isinstance(v, Mapping) and v:
             out.extend(flatten(v, path))
         else:
+            if hasattr(v, "tolist") and not isinstance(v, (str, bytes)):
+                v = v.tolist()  # numpy scalars and arrays as plain Python values
             out.append((path, v))
     return out
 
@@ -124,10 +127,15 @@ def _label_html(key: str) -> str:
     return escape(base.replace("_", " "))
 
 
-def _value_text(v: object) -> str:
+METHOD_NAMES = {"cn": "Crank-Nicolson", "be": "backward Euler"}
+
+
+def _value_text(v: object, key: str = "") -> str:
     """A leaf value as plain text (not yet escaped)."""
     if v is None:
         return "n/a"
+    if key == "method" and isinstance(v, str) and v in METHOD_NAMES:
+        return f"{v} ({METHOD_NAMES[v]})"
     if isinstance(v, (str, Path)):
         return str(v)
     if isinstance(v, Real):
@@ -167,16 +175,17 @@ def _table(d: Mapping, css_class: str) -> str:
     last_group: str | None = None
     for path, value in flatten(d):
         unit = _unit_of(path) if _is_numeric(value) else None
-        text = escape(_value_text(value))
+        text = escape(_value_text(value, path[-1]))
         raw = _raw_text(value)
         title = f' title="{escape(raw)}"' if raw else ""
+        cls = "value num" if _is_numeric(value) else "value"
         unit_html = f'&nbsp;<span class="unit">{escape(unit)}</span>' if unit else ""
         key_html = f'<span class="key">{escape(".".join(path))}</span>'
         if len(path) == 1:
             last_group = None
             label = _label_html(path[0])
             rows.append(f'<tr><td class="quantity">{label}{key_html}</td>'
-                        f'<td class="value"{title}>{text}{unit_html}</td></tr>')
+                        f'<td class="{cls}"{title}>{text}{unit_html}</td></tr>')
             continue
         group = path[0]
         if group != last_group:
@@ -184,7 +193,7 @@ def _table(d: Mapping, css_class: str) -> str:
             last_group = group
         label = " – ".join(_label_html(p) for p in path[1:])
         rows.append(f'<tr class="sub"><td class="quantity">{label}{key_html}</td>'
-                    f'<td class="value"{title}>{text}{unit_html}</td></tr>')
+                    f'<td class="{cls}"{title}>{text}{unit_html}</td></tr>')
     if not rows:
         rows.append('<tr><td colspan="2">(nothing recorded)</td></tr>')
     return (f'<table class="{css_class}">\n<thead><tr><th scope="col">quantity</th>'
@@ -224,13 +233,15 @@ def _figures_html(figures: Sequence) -> str:
 def provenance_from(result) -> dict:
     """The provenance a result Dataset carries (its attrs): version, dt, method, temperature, hash, date."""
     attrs = dict(getattr(result, "attrs", {}))
-    keys = ("ranvier_version", "dt_ms", "tstop_ms", "record_dt_ms", "method", "method_description",
-            "temperature_degC", "v_init", "n_cells", "n_nodes", "rate_tables", "model_hash", "created")
+    keys = ("ranvier_version", "dt_ms", "tstop_ms", "record_dt_ms", "method", "temperature_degC", "v_init",
+            "n_cells", "n_nodes", "rate_tables", "model_hash", "created")
     out = {}
     for k in keys:
         if k in attrs:
             v = attrs[k]
             out[k] = v.tolist() if hasattr(v, "tolist") else v
+    if "method" in out and "method_description" in attrs:
+        out["method"] = f"{out['method']} ({attrs['method_description']})"
     return out
 
 
