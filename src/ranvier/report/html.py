@@ -19,7 +19,7 @@ from numbers import Real
 from pathlib import Path
 
 from ranvier.errors import RanvierError
-from ranvier.report.units import ION_TEXT, format_number, pretty_unit, split_unit
+from ranvier.report.units import ION_TEXT, format_number, split_unit
 
 __all__ = ["flatten", "provenance_from", "render_report", "write_report"]
 
@@ -290,7 +290,7 @@ def render_report(
         body += ['<section id="notes">\n<h2>Notes</h2>', f'<ul class="notes">\n{items}\n</ul>', "</section>"]
     body += [
         '<section id="provenance">\n<h2>Provenance</h2>',
-        "<p>How these numbers were made: with these settings and model, the simulation gives the same result again.</p>",
+        "<p>How these numbers were made: the same settings and model give the same result again.</p>",
         _table(prov, "provenance"),
         "</section>",
         f"<footer>Report written by ranvier {escape(__version__)} on {escape(now)}. "
