@@ -15,7 +15,7 @@ from ranvier.assemble import ION_CURRENTS, assemble, check_site, model_hash
 from ranvier.cell import Cell
 from ranvier.errors import RanvierError, SimulationError, check_positive, check_real
 from ranvier.numerics import status as st
-from ranvier.numerics.engine import integrate
+from ranvier.numerics.engine import integrate, integrate_serial
 from ranvier.numerics.stepper import find_rest, n_cells, relax
 from ranvier.numerics.tables import build_gate_tables, no_tables
 from ranvier.probe import Probe
@@ -212,7 +212,8 @@ class Simulation:
         show = progress if progress is not None else (work > 2e8 and sys.stderr.isatty())
         damp = np.zeros(n_cells(model), np.int64)
         if not show:
-            code, at = integrate(model, tabs, v, state, xstate, 0.0, self.dt_ms, nsteps, cn, every, out, damp)
+            step = integrate if n_cells(model) > 1 else integrate_serial  # one group: no thread pool needed
+            code, at = step(model, tabs, v, state, xstate, 0.0, self.dt_ms, nsteps, cn, every, out, damp)
         else:
             code, at = self._run_chunked(model, tabs, v, state, xstate, nsteps, every, cn, out, damp)
         if code != st.OK:
@@ -277,7 +278,8 @@ class Simulation:
             while done < nsteps:
                 k = min(chunk, nsteps - done)
                 r0 = done // every
-                code, at = integrate(model, tabs, v, state, xstate, done * self.dt_ms, self.dt_ms, k, cn, every, out[r0:], damp)
+                step = integrate if n_cells(model) > 1 else integrate_serial
+                code, at = step(model, tabs, v, state, xstate, done * self.dt_ms, self.dt_ms, k, cn, every, out[r0:], damp)
                 if code != st.OK:
                     return code, done + at
                 done += k

@@ -425,3 +425,18 @@ def integrate(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, da
         if codes[c] != OK:
             return codes[c], steps[c]
     return OK, n_steps
+
+
+@njit(cache=True)
+def integrate_serial(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
+    """:func:`integrate` without the thread pool, for a batch of one group.
+
+    Compiling the parallel version costs seconds on first use; a single cell or a single
+    connected circuit gains nothing from it.
+    """
+    ncell = m.cell_node_start.shape[0] - 1
+    for c in range(ncell):
+        code, at = run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp)
+        if code != OK:
+            return code, at
+    return OK, n_steps
