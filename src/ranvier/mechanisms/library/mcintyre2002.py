@@ -26,9 +26,10 @@ The paper prints 20.4 mV in alpha_m; the authors' published implementation (Mode
 accession 3810, AXNODE.mod), which produced the paper's figures, uses 21.4 mV, and
 that is the value used here.
 
-Temperature: the rates above are the paper's 20 degC rates multiplied by Q10 = 2.2
-(m, p) and 2.9 (h) to 36 degC; s was measured at 36 degC with Q10 = 3.0 (the Q10s
-and reference temperatures are those of ModelDB 3810, from Schwarz et al. 1995). A
+Temperature: the Appendix rates are the 20 degC rates of ModelDB 3810 multiplied by
+Q10 = 2.2 (m, p) and 2.9 (h) over 16 degC (e.g. 1.86 x 2.2^1.6 = 6.57); s holds at
+36 degC with Q10 = 3.0 (the Q10s and reference temperatures of ModelDB 3810, after
+Schwarz et al. 1995). A
 ranvier Channel has one Q10, so :func:`mrg_node_channels` folds each gate's own Q10
 into its rates at the temperature asked for (exact there) and declares that
 temperature as the channel's reference, with the activation gate's Q10 for small
@@ -36,8 +37,16 @@ departures from it. The module-level channels are built for 37 degC.
 
 Reversal potentials: McIntyre et al. fix ENa = 50 mV and EK = -90 mV. Here the Na+
 and K+ channels take the Nernst potentials of the cell's concentrations (ranvier's
-default; pass ``reversal_mV`` to the Cell for the paper's values); the leak keeps
-its fixed EL = -90 mV.
+default, ENa = +67 and EK = -89 mV at 37 degC; pass ``reversal_mV`` to the Cell for
+the paper's values); the leak keeps its fixed EL = -90 mV.
+
+Rest: a node membrane made of these four channels alone is bistable. Its
+steady-state current crosses zero at -88 (stable), -83 (unstable) and -54 mV (stable)
+with the default concentrations (-88, -81 and -62 mV with ENa = 50 mV): the fast Na+
+window current outweighs slow K+ and leak between the last two. In McIntyre et al.'s
+fibre the node rests at -80 mV because the paranodal axolemma (leak reversing at
+-80 mV) is tied to it through the periaxonal space; :mod:`ranvier.myelin` builds
+those paranodes. Use these channels on a node with its paranodes, not on their own.
 """
 
 from __future__ import annotations
