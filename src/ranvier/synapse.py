@@ -126,19 +126,22 @@ class SpikeTrain:
 
     def waveform(self) -> Waveform:
         """Transmitter concentration (mM) as a step waveform; overlapping pulses merge."""
+        merged: list[list[float]] = []
+        for start in self.times_ms:  # sorted
+            end = start + self.pulse_ms
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
         t = [0.0]
         y = [0.0]
-        for s in self.times_ms:
-            e = s + self.pulse_ms
-            if s <= t[-1] and y[-1] > 0:  # overlaps the pulse before: extend it
-                t[-1] = e
-                continue
-            if s == 0.0:
+        for start, end in merged:
+            if start == 0.0:
                 y[0] = self.transmitter_mM
-                t.append(e)
             else:
-                t += [s, e]
+                t.append(start)
                 y.append(self.transmitter_mM)
+            t.append(end)
             y.append(0.0)
         return Waveform(tuple(t), tuple(y), "step")
 

@@ -104,3 +104,9 @@ def test_without_ca_entry_there_is_no_release(block):
     v = res.v.sel(site="axon(1)").values
     assert v.max() > 0  # the presynaptic spike still arrives
     assert r.max() < 1e-3  # but nothing is released
+
+
+def test_spike_train_pulses_merge_when_they_overlap():
+    w = rv.SpikeTrain((1.0, 1.5, 4.0, 0.0), pulse_ms=1.0).waveform()
+    t = np.array([0.5, 1.2, 2.2, 2.6, 3.9, 4.5, 5.1])
+    np.testing.assert_array_equal(w(t), [1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0])

@@ -72,6 +72,13 @@ GNAP_S_CM2 = 0.01
 GKS_S_CM2 = 0.08
 GL_S_CM2 = 0.007
 EL_MV = -90.0
+ENA_MV = 50.0
+EK_MV = -90.0
+"""The paper's fixed nodal reversal potentials (mV). They are part of the published parameter
+set: with Nernst potentials of typical mammalian concentrations instead (ENa ~ +67 mV), the
+persistent Na+ current makes the depolarising afterpotential cross threshold and a fibre
+fires two to four spikes for one brief stimulus (measured), which real fibres do not. Pass
+``e_na_mV=None, e_k_mV=None`` to follow the cell's concentrations instead."""
 NODE_CM_UF_CM2 = 2.0
 """Nodal membrane capacitance (uF/cm2), McIntyre et al. 2002, Table 1."""
 RA_OHM_CM = 70.0
@@ -82,7 +89,8 @@ def _phi(q10: float, temperature_degC: float) -> float:
     return float(q10 ** ((temperature_degC - RATES_TEMP_DEGC) / 10.0))
 
 
-def mrg_naf(temperature_degC: float = 37.0, gbar_S_cm2: float = GNAF_S_CM2, name: str = "mrg_naf") -> Channel:
+def mrg_naf(temperature_degC: float = 37.0, gbar_S_cm2: float = GNAF_S_CM2, name: str = "mrg_naf",
+            e_na_mV: float | None = ENA_MV) -> Channel:
     """Fast Na+ channel m^3 h of the MRG node, rates exact at ``temperature_degC``."""
     t = check_real("temperature_degC", temperature_degC, "degC")
     fm, fh = _phi(Q10_M, t), _phi(Q10_H, t)
@@ -90,6 +98,7 @@ def mrg_naf(temperature_degC: float = 37.0, gbar_S_cm2: float = GNAF_S_CM2, name
         name=name,
         ion="na",
         gbar_S_cm2=check_positive("gbar_S_cm2", gbar_S_cm2, "S/cm2", allow_zero=True),
+        e_rev_mV=e_na_mV,
         gates=(
             # a (v - v0) / (1 - exp(-(v - v0)/k)) = Linoid(a k, v0, k); a negative k mirrors it
             Gate("m", 3, alpha=Linoid(fm * 6.57 * 10.3, -21.4, 10.3), beta=Linoid(fm * 0.304 * 9.16, -25.7, -9.16)),
@@ -101,7 +110,8 @@ def mrg_naf(temperature_degC: float = 37.0, gbar_S_cm2: float = GNAF_S_CM2, name
     )
 
 
-def mrg_nap(temperature_degC: float = 37.0, gbar_S_cm2: float = GNAP_S_CM2, name: str = "mrg_nap") -> Channel:
+def mrg_nap(temperature_degC: float = 37.0, gbar_S_cm2: float = GNAP_S_CM2, name: str = "mrg_nap",
+            e_na_mV: float | None = ENA_MV) -> Channel:
     """Persistent Na+ channel p^3 of the MRG node, rates exact at ``temperature_degC``."""
     t = check_real("temperature_degC", temperature_degC, "degC")
     fp = _phi(Q10_M, t)
@@ -109,6 +119,7 @@ def mrg_nap(temperature_degC: float = 37.0, gbar_S_cm2: float = GNAP_S_CM2, name
         name=name,
         ion="na",
         gbar_S_cm2=check_positive("gbar_S_cm2", gbar_S_cm2, "S/cm2", allow_zero=True),
+        e_rev_mV=e_na_mV,
         gates=(Gate("p", 3, alpha=Linoid(fp * 0.0353 * 10.2, -27.0, 10.2), beta=Linoid(fp * 0.000883 * 10.0, -34.0, -10.0)),),
         q10=Q10_M,
         reference_temp_degC=t,
@@ -116,7 +127,8 @@ def mrg_nap(temperature_degC: float = 37.0, gbar_S_cm2: float = GNAP_S_CM2, name
     )
 
 
-def mrg_ks(temperature_degC: float = 37.0, gbar_S_cm2: float = GKS_S_CM2, name: str = "mrg_ks") -> Channel:
+def mrg_ks(temperature_degC: float = 37.0, gbar_S_cm2: float = GKS_S_CM2, name: str = "mrg_ks",
+           e_k_mV: float | None = EK_MV) -> Channel:
     """Slow K+ channel s of the MRG node, rates exact at ``temperature_degC``."""
     t = check_real("temperature_degC", temperature_degC, "degC")
     fs = _phi(Q10_S, t)
@@ -124,6 +136,7 @@ def mrg_ks(temperature_degC: float = 37.0, gbar_S_cm2: float = GKS_S_CM2, name: 
         name=name,
         ion="k",
         gbar_S_cm2=check_positive("gbar_S_cm2", gbar_S_cm2, "S/cm2", allow_zero=True),
+        e_rev_mV=e_k_mV,
         gates=(Gate("s", 1, alpha=Sigmoid(fs * 0.3, -53.0, 5.0), beta=Sigmoid(fs * 0.03, -90.0, 1.0)),),
         q10=Q10_S,
         reference_temp_degC=t,
