@@ -37,13 +37,34 @@ def _run(args: argparse.Namespace) -> int:
     if args.out:
         path = save(result, args.out)
         summary["saved_to"] = str(path)
+    if args.report:
+        summary["report"] = str(_write_run_report(args.report, result, summary, sim))
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
         print(format_summary(summary))
         if args.out:
             print(f"recordings saved to {summary['saved_to']} (NetCDF; load with ranvier.load)")
+        if args.report:
+            print(f"report written to {summary['report']} (open it in a browser; it needs no network)")
     return 0
+
+
+def _write_run_report(path: Path, result, summary: dict, sim) -> Path:
+    from ranvier.defaults import AXON_A, AXON_B, SOMA
+    from ranvier.report import ion_currents, morphology, propagation, provenance_from, voltage_traces, write_report
+
+    cell = sim.cells[0]
+    figures = [
+        ("The neuron: sections drawn to length, recording sites marked", morphology(cell.morphology,
+         recording_sites=[p.site for p in sim.probes], stimulus_sites=[s.site for s in sim.stimuli])),
+        ("Membrane potential at the dendrite, soma and along the axon", voltage_traces(result)),
+        ("Which ion carries which current at the soma: Na+ in on the upstroke, K+ out on the way down",
+         ion_currents(result, SOMA.label)),
+        ("The action potential travelling along the axon", propagation(result, [AXON_A.label, AXON_B.label])),
+    ]
+    body = {k: v for k, v in summary.items() if k not in ("spike_times_ms", "saved_to", "report")}
+    return write_report(path, "ranvier run: the default neuron", body, figures, provenance_from(result))
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -65,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="simulate the default neuron and print what was measured")
     r.add_argument("--json", action="store_true", help="print the summary as JSON")
     r.add_argument("--out", type=Path, help="save all recordings to this NetCDF file (.nc)")
+    r.add_argument("--report", type=Path, metavar="FILE.html", help="write a self-contained HTML report with figures")
     r.add_argument("--temperature", type=float, default=37.0, metavar="DEGC", help="temperature (degC), default 37")
     r.add_argument("--amp", type=float, default=0.3, metavar="NA", help="current step at the soma (nA), default 0.3")
     r.add_argument("--delay", type=float, default=5.0, metavar="MS", help="step onset (ms), default 5")

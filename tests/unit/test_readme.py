@@ -37,3 +37,18 @@ def test_readme_user_channel_example_records_the_new_gate():
     exec(compile(python_blocks()[1], "README-example-2", "exec"), ns)
     a = ns["result"]["ka_a"].values[0]
     assert 0.0 < a[0] < 1.0 and abs(a[-1] - a[0]) < 1e-6  # at rest the new gate sits at its steady state
+
+
+def test_readme_synapse_example_transmits_from_terminal_to_dendrite():
+    ns: dict = {}
+    exec(compile(python_blocks()[2], "README-example-3", "exec"), ns)
+    res = ns["result"]
+    v_post = res.v.sel(site="cell1/dend0(0.5)").values
+    assert v_post.max() - v_post[0] > 1.0  # the postsynaptic dendrite depolarises
+
+
+def test_readme_myelin_example_is_in_the_band(capsys):
+    ns: dict = {}
+    exec(compile(python_blocks()[3], "README-example-4", "exec"), ns)
+    cv = float(capsys.readouterr().out.strip())
+    assert 45.0 <= cv <= 65.0  # 4.5-6.5 m/s per um of fibre diameter (Hursh 1939) for 10 um
