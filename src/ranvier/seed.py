@@ -1,19 +1,14 @@
 """The seed circuit: a whole neuron doing its job, connected to a second one.
 
-STATUS: work in progress, not yet what ``ranvier run`` simulates. Measured on 2026-11-25:
-rest -69.4 mV, spike onset at the distal AIS / first node together, Ca2+ at the terminal
-peaks at ~5 uM and neuron B fires. Open problems: once threshold is reached the soma and AIS
-fire at ~400 Hz and only the first spike propagates past the proximal nodes, while the
-preterminal region fires on by itself; the MRG nodes (depolarised ~4 mV from their own rest
-by the soma) are nearly as excitable as the AIS. See the issue notes.
-
-Neuron A has a branched dendritic tree carrying excitatory (AMPA + NMDA) and inhibitory
-(GABA-A) synapses driven by reproducible Poisson spike trains, a soma, an axon initial
-segment (AIS) with a dense, left-shifted Na+ conductance, a myelinated axon (nodes of
-Ranvier and internodes from :mod:`ranvier.myelin`) and a presynaptic terminal whose
-HVA Ca2+ channels fill a Ca2+ pool that releases transmitter onto a dendrite of neuron B,
-built the same way. Everything reported about it is measured from the run
-(:mod:`ranvier.circuit_summary`).
+STATUS: work in progress, not yet what ``ranvier run`` simulates. Measured on 2026-11-25
+with the defaults below (dt 5 us, 37 degC): rest -69.9 mV at the soma; the first spike starts
+at the distal AIS (onset 11.765 ms; first node 11.770, soma 11.885, dendrite 12.055); it
+reaches the terminal at 12.42 ms, Ca2+ there peaks at ~12 uM, and neuron B's AMPA current
+starts ~1 ms later and B fires. Open problems: once threshold is reached the soma and AIS
+fire at ~250 Hz and only the first spike crosses the first internodes (nodes are scaled to
+0.6 of the MRG density so that, depolarised ~4 mV by the soma, they do not fire first), and
+the preterminal/last node re-fire on their own every ~7 ms after the first spike (no
+Ca2+-activated K+ current yet). See the issue notes.
 """
 
 from __future__ import annotations
@@ -40,12 +35,16 @@ from ranvier.synapse import CalciumPool, SpikeTrain, Synapse, Terminal
 DEND_TIPS = ("d2_0", "d2_1", "d2_2", "d2_3")
 DEND_MID = ("d1_0", "d1_1")
 AIS_GNA_S_CM2 = 1.0
-AIS_VT_MV = -67.0
+AIS_VT_MV = -64.0
+NODE_SCALE = 0.6
+POST_G_AMPA_US = 0.02
+POST_G_NMDA_US = 0.005
 SOMA_GK_S_CM2 = 0.01
 AIS_GK_S_CM2 = 0.1
-TERMINAL_PCA_CM_S = 2e-4
+TERMINAL_PCA_CM_S = 8e-4
 TERMINAL_GNA_S_CM2 = 0.1
-TERMINAL_GK_S_CM2 = 0.1
+TERMINAL_GK_S_CM2 = 0.3
+PRETERMINAL_GK_S_CM2 = 0.02
 TERMINAL_L_UM = 2.0
 TERMINAL_D_UM = 1.0
 LEAK_G_S_CM2 = 2e-4
@@ -62,11 +61,11 @@ class SeedSettings:
     myelinated: bool = True
     myelin_fraction: float = 1.0
     n_nodes: int = 11
-    input_rate_hz: float = 60.0
+    input_rate_hz: float = 80.0
     n_excitatory: int = 12
     n_inhibitory: int = 2
     g_ampa_uS: float = 0.0012
-    g_nmda_uS: float = 0.0006
+    g_nmda_uS: float = 0.0003
     g_gaba_uS: float = 0.001
     tstop_ms: float = 50.0
     dt_ms: float = 0.005  # spikes cross an internode in ~20 us: 25 us would make velocities ~20% low
@@ -97,8 +96,11 @@ def _axon(s: SeedSettings) -> tuple[list, list, list[Site], str]:
     from ranvier import myelin
 
     if s.myelinated:
+        from ranvier.mechanisms.library.mcintyre2002 import mrg_node_channels
+
         ax = myelin.myelinated_axon(s.fiber_diam_um, s.n_nodes, parent="ais", parent_x=1.0, prefix="ax_",
-                                    temperature_degC=s.temperature_degC)
+                                    temperature_degC=s.temperature_degC,
+                                    node_channels=mrg_node_channels(s.temperature_degC, NODE_SCALE))
         if s.myelin_fraction < 1.0:  # a lesion over the middle third of the internodes
             n_int = len(ax.internode_names)
             ax = ax.demyelinate(range(n_int // 3, 2 * n_int // 3 + 1), s.myelin_fraction)
@@ -123,9 +125,12 @@ def seed_neuron(s: SeedSettings) -> tuple[Cell, dict[str, Site]]:
     secs.append(Section("preterminal", 60.0, 0.8, parent=last, parent_x=1.0, nseg=7, tags=("preterminal",)))
     secs.append(Section("terminal", TERMINAL_L_UM, TERMINAL_D_UM, parent="preterminal", parent_x=1.0, nseg=1,
                         tags=("terminal",)))
-    somatic = ("soma", "dend", "ais", "preterminal", "terminal")
+    somatic = ("soma", "dend", "ais")
+    bouton = ("preterminal", "terminal")
     mechs = [
         *(Paint(ch, somatic) for ch in ion_leak(LEAK_G_S_CM2, LEAK_SHARES)),
+        # the preterminal axon rests with the fibre it ends (near -80 mV, K+ dominated), not with the soma
+        *(Paint(ch, bouton) for ch in ion_leak(LEAK_G_S_CM2, {"k": 0.95, "na": 0.03, "cl": 0.02})),
         Paint(traub_miles_na(gbar_S_cm2=0.05), ("soma",)),
         Paint(traub_miles_kd(gbar_S_cm2=SOMA_GK_S_CM2), ("soma",)),
         Paint(traub_miles_kd(gbar_S_cm2=TERMINAL_GK_S_CM2), ("terminal",)),
@@ -136,8 +141,8 @@ def seed_neuron(s: SeedSettings) -> tuple[Cell, dict[str, Site]]:
         # (Kole et al. 2008, Nat Neurosci 11:178, doi:10.1038/nn2040; Hu et al. 2009, Nat
         # Neurosci 12:996, doi:10.1038/nn.2359), which is why the spike starts there.
         Paint(traub_miles_na(vt_mV=AIS_VT_MV, gbar_S_cm2=AIS_GNA_S_CM2), ("ais",)),
-        Paint(traub_miles_na(gbar_S_cm2=TERMINAL_GNA_S_CM2), ("preterminal", "terminal")),
-        Paint(traub_miles_kd(gbar_S_cm2=0.02), ("preterminal",)),
+        Paint(traub_miles_na(gbar_S_cm2=TERMINAL_GNA_S_CM2), ("preterminal",)),
+        Paint(traub_miles_kd(gbar_S_cm2=PRETERMINAL_GK_S_CM2), ("preterminal",)),
         *axon_paints,
         Paint(hva_ca.with_(permeability_cm_s=TERMINAL_PCA_CM_S), ("terminal",)),
         Paint(CalciumPool(), ("terminal",)),
@@ -168,8 +173,8 @@ def seed_circuit(s: SeedSettings = SeedSettings()) -> tuple[Simulation, dict[str
         syns.append(Synapse(GABA_A, site, s.g_gaba_uS, train))
     term = Terminal(Site(sites_a["terminal"].section, 0.5, cell=0))
     post = Site("d2_0", 0.5, cell=1)
-    syns.append(Synapse(AMPA, post, 0.01, term))
-    syns.append(Synapse(NMDA, post, 0.005, term))
+    syns.append(Synapse(AMPA, post, POST_G_AMPA_US, term))
+    syns.append(Synapse(NMDA, post, POST_G_NMDA_US, term))
     sites = dict(sites_a)
     sites["b_dendrite"] = post
     sites["b_soma"] = Site("soma", 0.5, cell=1)
