@@ -319,7 +319,9 @@ def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, 
                                                     v, state, t)
             if s == n_steps:
                 break
-            # ---- stimuli at the middle of this solve, then the Hines solve
+            # ---- stimuli at the middle of this solve, then the Hines solve. The waveform look-up is
+            # written out for current and voltage clamps alike (the same logic as _wave): a call per
+            # stimulus per solve passes arrays and costs ~0.2 us, a tenth of a one-compartment step.
             if nsub == 2:
                 t_eval = t + (0.25 + 0.5 * sub) * dt
             else:
