@@ -62,6 +62,7 @@ class SeedSettings:
     myelin_fraction: float = 1.0
     n_nodes: int = 11
     input_rate_hz: float = 80.0
+    input_window_ms: float = 50.0  # presynaptic activity from t = 0 to this time
     n_excitatory: int = 12
     n_inhibitory: int = 2
     g_ampa_uS: float = 0.0012
@@ -84,6 +85,7 @@ class SeedSettings:
         for name in ("g_ampa_uS", "g_nmda_uS", "g_gaba_uS"):
             check_positive(name, getattr(self, name), "uS", allow_zero=True)
         check_positive("tstop_ms", self.tstop_ms, "ms")
+        check_positive("input_window_ms", self.input_window_ms, "ms")
         if not isinstance(self.concentrations, Concentrations):
             raise RanvierError(f"concentrations must be Concentrations, got {self.concentrations!r}")
 
@@ -156,6 +158,13 @@ def seed_neuron(s: SeedSettings) -> tuple[Cell, dict[str, Site]]:
     return cell, sites
 
 
+def _train(s: SeedSettings, seed: int) -> SpikeTrain:
+    """A reproducible Poisson train of s.input_rate_hz over the input window."""
+    if s.input_rate_hz <= 0:
+        return SpikeTrain(())
+    return SpikeTrain.poisson(s.input_rate_hz, min(s.input_window_ms, s.tstop_ms), seed=seed)
+
+
 def seed_circuit(s: SeedSettings = SeedSettings()) -> tuple[Simulation, dict[str, Site]]:
     """Neuron A (driven by its synapses) -> terminal -> neuron B, and the sites the summary reads."""
     a, sites_a = seed_neuron(s)
@@ -164,12 +173,12 @@ def seed_circuit(s: SeedSettings = SeedSettings()) -> tuple[Simulation, dict[str
     targets = DEND_TIPS + DEND_MID
     for k in range(s.n_excitatory):
         site = Site(targets[k % len(targets)], 0.3 + 0.4 * ((k // len(targets)) % 2))
-        train = SpikeTrain.poisson(s.input_rate_hz, s.tstop_ms, seed=s.seed * 1000 + k) if s.input_rate_hz > 0 else SpikeTrain(())
+        train = _train(s, s.seed * 1000 + k)
         syns.append(Synapse(AMPA, site, s.g_ampa_uS, train))
         syns.append(Synapse(NMDA, site, s.g_nmda_uS, train))
     for k in range(s.n_inhibitory):
         site = Site(DEND_MID[k % len(DEND_MID)], 0.5)
-        train = SpikeTrain.poisson(s.input_rate_hz, s.tstop_ms, seed=s.seed * 1000 + 500 + k) if s.input_rate_hz > 0 else SpikeTrain(())
+        train = _train(s, s.seed * 1000 + 500 + k)
         syns.append(Synapse(GABA_A, site, s.g_gaba_uS, train))
     term = Terminal(Site(sites_a["terminal"].section, 0.5, cell=0))
     post = Site("d2_0", 0.5, cell=1)

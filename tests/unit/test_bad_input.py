@@ -707,3 +707,56 @@ def test_gate_with_both_rates_zero_is_refused():
 
     with pytest.raises(RanvierError, match=r"gate 'x' needs alpha \+ beta > 0"):
         Gate("x", 1, alpha=Constant(0.0), beta=Constant(0.0))
+
+
+# -- synapses and receptors ----------------------------------------------------------------
+
+
+def test_synapse_outside_the_cell_is_refused_before_anything_runs(no_numerics):
+    import ranvier as rv
+
+    cell = rv.Cell(rv.soma_dendrites_axon(), mechanisms=[*rv.ion_leak()])
+    syn = rv.Synapse(rv.AMPA, rv.Site("dend7", 0.5), 0.001, rv.SpikeTrain((1.0,)))
+    with pytest.raises(RanvierError, match=r"section for synapse 0 site 'dend7'.*Did you mean"):
+        rv.Simulation(cell, synapses=[syn], tstop_ms=5.0)
+    other = rv.Synapse(rv.AMPA, rv.Site("dend0", 0.5, cell=2), 0.001, rv.SpikeTrain((1.0,)))
+    with pytest.raises(RanvierError, match=r"cell index 2 is outside the batch; allowed range is \[0, 0\]"):
+        rv.Simulation(cell, synapses=[other], tstop_ms=5.0)
+
+
+def test_terminal_without_a_calcium_pool_is_refused(no_numerics):
+    import ranvier as rv
+
+    cell = rv.Cell(rv.soma_dendrites_axon(), mechanisms=[*rv.ion_leak()])
+    syn = rv.Synapse(rv.AMPA, rv.Site("dend0", 0.5), 0.001, rv.Terminal(rv.Site("axon", 1.0)))
+    with pytest.raises(RanvierError, match=r"terminal at axon\(1\) has no CalciumPool"):
+        rv.Simulation(cell, synapses=[syn], tstop_ms=5.0)
+
+
+@pytest.mark.parametrize(("field", "value", "match"), [
+    ("alpha_per_mM_ms", -1.0, r"alpha_per_mM_ms must be > 0"),
+    ("beta_per_ms", 0.0, r"beta_per_ms must be > 0"),
+    ("ion_shares", {"xx": 1.0}, r"unknown ion of receptor 'ampa' 'xx'"),
+])
+def test_receptor_rates_and_ions_are_checked(field, value, match):
+    import ranvier as rv
+
+    with pytest.raises(RanvierError, match=match):
+        rv.AMPA.with_(**{field: value})
+
+
+@pytest.mark.parametrize("g", [0.0, 1.0, -0.2, 1.5, float("nan")])
+def test_g_ratio_outside_zero_one_is_refused(g):
+    from ranvier.myelin import Myelin
+
+    with pytest.raises(RanvierError, match=r"g_ratio"):
+        Myelin(g_ratio=g)
+
+
+def test_negative_synaptic_conductance_and_spike_times_are_refused():
+    import ranvier as rv
+
+    with pytest.raises(RanvierError, match=r"gmax_uS must be >= 0"):
+        rv.Synapse(rv.AMPA, rv.Site("soma"), -0.001, rv.SpikeTrain((1.0,)))
+    with pytest.raises(RanvierError, match=r"SpikeTrain.times_ms must be finite and >= 0"):
+        rv.SpikeTrain((-1.0,))
