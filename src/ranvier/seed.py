@@ -1,14 +1,13 @@
 """The seed circuit: a whole neuron doing its job, connected to a second one.
 
-STATUS: work in progress, not yet what ``ranvier run`` simulates. Measured on 2026-11-25
-with the defaults below (dt 5 us, 37 degC): rest -69.9 mV at the soma; the first spike starts
-at the distal AIS (onset 11.765 ms; first node 11.770, soma 11.885, dendrite 12.055); it
-reaches the terminal at 12.42 ms, Ca2+ there peaks at ~12 uM, and neuron B's AMPA current
-starts ~1 ms later and B fires. Open problems: once threshold is reached the soma and AIS
-fire at ~250 Hz and only the first spike crosses the first internodes (nodes are scaled to
-0.6 of the MRG density so that, depolarised ~4 mV by the soma, they do not fire first), and
-the preterminal/last node re-fire on their own every ~7 ms after the first spike (no
-Ca2+-activated K+ current yet). See the issue notes.
+Measured with the defaults (2026-11-25, dt 5 us, 37 degC): rest -69.9 mV; a volley of
+excitatory inputs sums to threshold and the first spike starts at the distal AIS (onset
+8.02 ms; soma 8.14, dendrite 8.32); it reaches the terminal at 8.67 ms, Ca2+ there peaks
+near 9 uM and neuron B's dendrite depolarises ~1.2 ms later (EPSP ~14 mV at B's soma).
+Known limits: the soma fires two more spikes at ~300 Hz that fail in the first internodes
+(nodes are scaled to 0.6 of the MRG density so that, depolarised ~4 mV by the soma, they do
+not fire before the AIS; that lowers the safety factor), and stronger or longer drive makes
+the preterminal fire again on its own (no Ca2+-activated K+ current yet).
 """
 
 from __future__ import annotations
@@ -37,8 +36,8 @@ DEND_MID = ("d1_0", "d1_1")
 AIS_GNA_S_CM2 = 1.0
 AIS_VT_MV = -64.0
 NODE_SCALE = 0.6
-POST_G_AMPA_US = 0.02
-POST_G_NMDA_US = 0.005
+POST_G_AMPA_US = 0.006
+POST_G_NMDA_US = 0.001
 SOMA_GK_S_CM2 = 0.01
 AIS_GK_S_CM2 = 0.1
 TERMINAL_PCA_CM_S = 8e-4
@@ -61,14 +60,14 @@ class SeedSettings:
     myelinated: bool = True
     myelin_fraction: float = 1.0
     n_nodes: int = 11
-    input_rate_hz: float = 80.0
-    input_window_ms: float = 50.0  # presynaptic activity from t = 0 to this time
+    input_rate_hz: float = 150.0
+    input_window_ms: float = 10.0  # presynaptic activity from t = 0 to this time: a volley that sums to threshold
     n_excitatory: int = 12
     n_inhibitory: int = 2
-    g_ampa_uS: float = 0.0012
-    g_nmda_uS: float = 0.0003
+    g_ampa_uS: float = 0.0015
+    g_nmda_uS: float = 0.0001
     g_gaba_uS: float = 0.001
-    tstop_ms: float = 50.0
+    tstop_ms: float = 30.0
     dt_ms: float = 0.005  # spikes cross an internode in ~20 us: 25 us would make velocities ~20% low
     method: str = "cn"
     seed: int = 7

@@ -1,4 +1,4 @@
-"""The command line: ranvier run and its report, measured numbers, clear errors."""
+"""The command line: ranvier run (the seed circuit) and its report, measured numbers, clear errors."""
 
 from __future__ import annotations
 
@@ -9,18 +9,37 @@ import pytest
 from ranvier.cli import main
 
 
-def test_run_json_reports_measured_physiology(capsys, tmp_path):
-    report = tmp_path / "r.html"
-    assert main(["run", "--json", "--report", str(report), "--tstop", "30"]) == 0
-    s = json.loads(capsys.readouterr().out)
-    assert -75.0 < s["resting_potential_mV"] < -60.0
-    assert s["spike_count"] >= 1
+@pytest.fixture(scope="module")
+def run_json(tmp_path_factory):
+    import contextlib
+    import io
+
+    report = tmp_path_factory.mktemp("run") / "r.html"
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(["run", "--json", "--report", str(report)]) == 0
+    return json.loads(buf.getvalue()), report
+
+
+def test_run_reports_the_issue_bars_measured_from_the_run(run_json):
+    s, _ = run_json
+    assert -70.0 <= s["resting_potential_mV"] <= -60.0
+    assert s["initiation_site"] == "ais"  # for synaptic input the spike starts in the AIS
     ap = s["first_ap"]
     assert ap["peak_mV"] > 0.0  # overshoot
-    assert ap["charge_uC_cm2"]["na"] < 0 < ap["charge_uC_cm2"]["k"]  # Na+ in, K+ out
-    assert 0.1 < s["conduction_velocity_m_s"] < 2.5  # a thin unmyelinated axon at 37 degC
+    q = ap["charge_at_ais_uC_cm2"]
+    assert q["na"] < 0 < q["k"]  # Na+ in, K+ out during the spike
+    assert s["conduction"]["velocity_m_s"] > 1.0
+    assert s["terminal"]["ca_peak_uM"] > 1.0
+    b = s["neuron_b"]
+    assert 0.3 <= b["synaptic_delay_ms"] <= 3.0
+    assert b["epsp_soma_mV"] > 1.0
+
+
+def test_run_report_is_self_contained(run_json):
+    _, report = run_json
     html = report.read_text()
-    assert html.count("data:image/png;base64,") == 4
+    assert html.count("data:image/png;base64,") == 5
     assert "http://" not in html and "https://" not in html
 
 
@@ -28,7 +47,9 @@ def test_run_json_reports_measured_physiology(capsys, tmp_path):
     (["--dt", "0.5"], "dt_ms must be in"),
     (["--k-out", "-3"], "k_out_mM must be > 0"),
     (["--temperature", "-300"], "temperature_degC"),
-    (["--axon-diam", "0"], "diam_um"),
+    (["--fiber-diam", "0"], "fiber_diam_um must be > 0"),
+    (["--myelin-fraction", "2"], "myelin_fraction must be in [0, 1]"),
+    (["--input-rate", "-5"], "input_rate_hz must be >= 0"),
 ])
 def test_run_refuses_bad_values_with_a_clear_message(args, message, capsys):
     assert main(["run", *args]) == 2

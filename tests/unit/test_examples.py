@@ -1,0 +1,25 @@
+"""Every script in examples/ runs and prints what it measured."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_example_runs(path, tmp_path, monkeypatch, capsys):
+    report = tmp_path / "example.html"
+    monkeypatch.setattr(sys, "argv", [str(path), str(report)])
+    runpy.run_path(str(path), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "resting potential" in out and "synaptic delay" in out
+    assert report.is_file() and report.stat().st_size > 10_000
+
+
+def test_there_is_an_example():
+    assert EXAMPLES
