@@ -62,6 +62,52 @@ def _write_run_report(path: Path, result, summary: dict, sim, sites) -> Path:
     return write_report(path, "ranvier run: a neuron, end to end", body, figures, provenance_from(result))
 
 
+def _experiment(args: argparse.Namespace) -> int:
+    from ranvier.experiments import catalogue, get
+    from ranvier.report import write_report
+
+    if args.name == "list":
+        for name, ex in catalogue().items():
+            print(f"{name:24s} {ex.question}")
+        return 0
+    ex = get(args.name)
+    given: dict[str, float] = {}
+    rest = list(args.params)
+    while rest:
+        key = rest.pop(0)
+        if not key.startswith("--"):
+            raise RanvierError(f"experiment parameters are given as --name value, got {key!r}")
+        key = key[2:]
+        if "=" in key:
+            key, value = key.split("=", 1)
+        elif rest:
+            value = rest.pop(0)
+        else:
+            raise RanvierError(f"parameter --{key} needs a value")
+        try:
+            given[key.replace("-", "_")] = float(value)
+        except ValueError:
+            raise RanvierError(f"parameter --{key} must be a number, got {value!r}") from None
+    if not args.json:
+        print(f"ranvier: running experiment {ex.name!r}: {ex.question}", file=sys.stderr)
+    outcome, finding = ex.run(**given)
+    if args.report:
+        write_report(args.report, ex.title, outcome.summary, outcome.figures, {"experiment": ex.name},
+                     notes=[finding])
+    if args.json:
+        print(json.dumps({"experiment": ex.name, "summary": outcome.summary, "finding": finding}, indent=2))
+    else:
+        from ranvier.report.html import flatten
+
+        for path, v in flatten(outcome.summary):
+            print(f"  {'.'.join(path):44s} {v}")
+        print()
+        print(finding)
+        if args.report:
+            print(f"report written to {args.report}")
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     from ranvier.validation import validate
 
@@ -99,6 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
                            help=f"{ion} concentration {side}side (mM)")
     r.add_argument("--mg-out", dest="mg_out_mM", type=float, metavar="MM", help="external Mg2+ (mM), default 1")
     r.set_defaults(func=_run)
+
+    e = sub.add_parser("experiment", help="run a named experiment ('ranvier experiment list' shows them)")
+    e.add_argument("name", help="experiment name, or 'list'")
+    e.add_argument("--json", action="store_true", help="print the measured summary and the finding as JSON")
+    e.add_argument("--report", type=Path, metavar="FILE.html", help="write a self-contained HTML report")
+    e.add_argument("params", nargs=argparse.REMAINDER, help="--parameter value ...")
+    e.set_defaults(func=_experiment)
 
     v = sub.add_parser("validate", help="run Rallpacks 1-3 and print the error against the references")
     v.add_argument("--json", action="store_true", help="print the table as JSON")
