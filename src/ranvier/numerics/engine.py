@@ -127,6 +127,11 @@ def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, 
     cleft_order = m.cleft_order
     cleft_par = m.cleft_par
     n_pool = pool_depth_um.shape[0]
+    has_pools = False  # does this group have any Ca2+ pool? (skips a load per node when not)
+    for i in range(n0, n1):
+        if node_pool[i] >= 0:
+            has_pools = True
+            break
     n_cleft = cleft_par.shape[0]
     src_kind = m.src_kind
     src_cleft = m.src_cleft
@@ -271,7 +276,7 @@ def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, 
                                 ica += i0
                 diag[i - n0] = d
                 rhs[i - n0] = r
-                pl = node_pool[i]
+                pl = node_pool[i] if has_pools else -1
                 if update and pl >= 0:
                     # Ca2+ shell: d[Ca]/dt = -f i_Ca / (2 F depth) - ([Ca] - rest) / tau, exact for this
                     # step's current; 1e4 turns mA/cm2 over um into mM/ms (i in nA here -> mA/cm2)
