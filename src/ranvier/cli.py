@@ -75,6 +75,17 @@ def _experiment(args: argparse.Namespace) -> int:
     rest = list(args.params)
     while rest:
         key = rest.pop(0)
+        if key == "--json":  # options may also follow the experiment's name
+            args.json = True
+            continue
+        if key == "--report" or key.startswith("--report="):
+            args.report = Path(key.split("=", 1)[1] if "=" in key else (rest.pop(0) if rest else ""))
+            continue
+        if key in ("-h", "--help"):
+            print(f"{ex.name}: {ex.question}\nparameters:")
+            for p_ in ex.params:
+                print(f"  --{p_.name} VALUE   {p_.help} ({p_.unit or 'no unit'}; {p_.lo:g}..{p_.hi:g}; default {p_.default:g})")
+            return 0
         if not key.startswith("--"):
             raise RanvierError(f"experiment parameters are given as --name value, got {key!r}")
         key = key[2:]

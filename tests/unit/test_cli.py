@@ -55,3 +55,28 @@ def test_run_refuses_bad_values_with_a_clear_message(args, message, capsys):
     assert main(["run", *args]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_experiment_list_shows_at_least_the_eleven_of_the_issue(capsys):
+    assert main(["experiment", "list"]) == 0
+    names = {line.split()[0] for line in capsys.readouterr().out.splitlines()}
+    wanted = {"ions-of-the-spike", "resting-potential", "hyperkalaemia", "hypokalaemia", "threshold-and-all-or-none",
+              "refractory-periods", "summation", "drugs", "myelin-and-diameter", "demyelination", "temperature",
+              "synaptic-transmission"}
+    assert wanted <= names
+
+
+def test_experiment_json_with_options_after_the_name(capsys, tmp_path):
+    report = tmp_path / "rp.html"
+    assert main(["experiment", "resting-potential", "--k_out_mM", "10", "--json", "--report", str(report)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["summary"]["parameters"]["k_out_mM"] == 10.0
+    assert f"{out['summary']['resting_potential_mV']:.1f} mV" in out["finding"]
+    assert report.is_file()
+
+
+def test_experiment_errors_are_clear(capsys):
+    assert main(["experiment", "hyperkalemia"]) == 2
+    assert "Did you mean 'hyperkalaemia'" in capsys.readouterr().err
+    assert main(["experiment", "resting-potential", "--k_out_mM", "abc"]) == 2
+    assert "must be a number" in capsys.readouterr().err
