@@ -25,27 +25,12 @@ from numba import njit, prange
 
 from ranvier.numerics.membrane import FARADAY, GHK_DV_MV, ghk_unit_density
 from ranvier.numerics.rates import gate_inf_rate
+from ranvier.numerics.waveform import wave_value
 from ranvier.numerics.status import NONFINITE_VOLTAGE, OK
 from ranvier.numerics.stepper import N_DAMPED_STEPS
 
 # A jump exactly on a step boundary belongs to the step that starts there.
 JUMP_EPS = 1e-9
-
-
-@njit(cache=True)
-def _wave(t, wt, wy, lo, hi, interp, j):
-    """Value at t of the waveform in breakpoints [lo, hi); ``j`` is a search hint (t only increases).
-
-    Returns (value, new hint).
-    """
-    while j + 1 < hi and wt[j + 1] <= t:
-        j += 1
-    if t < wt[lo]:
-        return wy[lo], j
-    if j + 1 >= hi or interp == 0 or wt[j + 1] == wt[j]:
-        return wy[j], j
-    f = (t - wt[j]) / (wt[j + 1] - wt[j])
-    return wy[j] + f * (wy[j + 1] - wy[j]), j
 
 
 @njit(cache=True)
@@ -325,7 +310,7 @@ def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, 
             if s == n_steps:
                 break
             # ---- stimuli at the middle of this solve, then the Hines solve. The waveform look-up is
-            # written out for current and voltage clamps alike (the same logic as _wave): a call per
+            # written out for current and voltage clamps alike (ranvier.numerics.waveform.wave_value's logic, with a search hint): a call per
             # stimulus per solve passes arrays and costs ~0.2 us, a tenth of a one-compartment step.
             if nsub == 2:
                 t_eval = t + (0.25 + 0.5 * sub) * dt
@@ -425,8 +410,7 @@ def _record_other(r, kind, idx, rec_list_start, rec_list_count, rec_list, rec_li
                 cin = xstate[pl] if pl >= 0 else chan_cin[ch]
                 total += g * ghk_unit_density(vv, chan_z[ch], cin, chan_cout[ch], chan_vt[ch])
         return total * 1e-6 / area_cm2[idx]  # nA -> mA/cm2
-    lo = vc_start[idx]
-    vc, _ = _wave(t, wave_t, wave_y, lo, lo + vc_count[idx], vc_interp[idx], lo)
+    vc = wave_value(t, wave_t, wave_y, vc_start[idx], vc_count[idx], vc_interp[idx])
     return vc_g_uS[idx] * (vc - v[vc_node[idx]])  # nA delivered by the clamp
 
 

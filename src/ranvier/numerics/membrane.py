@@ -51,15 +51,6 @@ def open_fraction(c, chan_gate_start, chan_gate_count, gate_power, state):
     return f
 
 
-@njit(cache=True, inline="always")
-def channel_current_nA(c, v, m, state):
-    """Present current (nA, outward positive) of channel instance ``c`` at node voltage ``v``."""
-    g = m.chan_gmax[c] * open_fraction(c, m.chan_gate_start, m.chan_gate_count, m.gate_power, state)
-    if m.chan_law[c] == 0:
-        return g * (v - m.chan_erev[c])
-    return g * ghk_unit_density(v, m.chan_z[c], m.chan_cin[c], m.chan_cout[c], m.chan_vt[c])
-
-
 @njit(cache=True)
 def accumulate_membrane(v, m, state, g_sum, e_sum):
     """Linearised membrane current per node: I(v') ~= g_sum * v' - e_sum (nA)."""
