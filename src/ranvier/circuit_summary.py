@@ -9,6 +9,7 @@ import xarray as xr
 
 from ranvier.analysis import ap_features, spike_times
 from ranvier.site import Site
+from ranvier.summary import ion_charge_uC_cm2
 
 SPIKE_MV = -20.0
 ONSET_MV_PER_MS = 20.0  # a spike's upstroke has started where dV/dt first exceeds this
@@ -59,10 +60,9 @@ def summarize_circuit(result: xr.Dataset, sites: dict[str, Site], reversal_mV: d
             "undershoot_mV": _num(_v(result, soma)[window].min()) if window.any() else None,
         }
         t0 = first.onset_ms if math.isfinite(first.onset_ms) else first.peak_ms - 1.0
-        seg = result.sel(site=ais.label).sel(time=slice(t0 - 0.5, t0 + 2.5))
         out["first_ap"]["charge_at_ais_uC_cm2"] = {
-            ion: round(float(np.trapezoid(seg[f"i_{ion}"].values, seg.time.values)), 4)
-            for ion in ("na", "k") if f"i_{ion}" in seg
+            ion: round(ion_charge_uC_cm2(result, ais.label, ion, t0 - 0.5, t0 + 2.5), 4)
+            for ion in ("na", "k") if f"i_{ion}" in result
         }
         out["summation"] = {
             "first_spike_ms": _num(spikes[0]),

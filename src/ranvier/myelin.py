@@ -356,6 +356,22 @@ def _leak(name: str, g: float, e: float, citation: str) -> Channel:
                    citation=citation)
 
 
+def _own_morphology(sections) -> Morphology:
+    if sections[0].parent is not None:
+        raise RanvierError(
+            f"this axon hangs from section {sections[0].parent!r}; put its sections in one Morphology "
+            "with that section instead"
+        )
+    return Morphology(sections)
+
+
+def _own_cell(axon, **cell_kw):
+    from ranvier.cell import Cell
+
+    cell_kw.setdefault("temperature_degC", 37.0)
+    return Cell(_own_morphology(axon.sections), mechanisms=axon.mechanisms(), **cell_kw)
+
+
 @dataclass(frozen=True)
 class MyelinatedAxon:
     """A myelinated axon as ranvier Sections, with what to paint on them.
@@ -424,19 +440,11 @@ class MyelinatedAxon:
 
     def morphology(self) -> Morphology:
         """The sections as a Morphology of their own (only when the axon was built without a parent)."""
-        if self.sections[0].parent is not None:
-            raise RanvierError(
-                f"this axon hangs from section {self.sections[0].parent!r}; put its sections in one Morphology "
-                "with that section instead"
-            )
-        return Morphology(self.sections)
+        return _own_morphology(self.sections)
 
     def cell(self, **cell_kw):
-        """A Cell made of this axon alone (keyword arguments go to :class:`ranvier.Cell`)."""
-        from ranvier.cell import Cell
-
-        cell_kw.setdefault("temperature_degC", 37.0)
-        return Cell(self.morphology(), mechanisms=self.mechanisms(), **cell_kw)
+        """A Cell made of this axon alone (keyword arguments go to :class:`ranvier.Cell`; 37 degC by default)."""
+        return _own_cell(self, **cell_kw)
 
     def demyelinate(self, internodes: Iterable[int], remaining: float) -> "MyelinatedAxon":
         """See :func:`demyelinate`."""
@@ -457,18 +465,12 @@ class UnmyelinatedAxon:
         return [(ch, (self.name,)) for ch in self.channels]
 
     def morphology(self) -> Morphology:
-        if self.sections[0].parent is not None:
-            raise RanvierError(
-                f"this axon hangs from section {self.sections[0].parent!r}; put its sections in one Morphology "
-                "with that section instead"
-            )
-        return Morphology(self.sections)
+        """The sections as a Morphology of their own (only when the axon was built without a parent)."""
+        return _own_morphology(self.sections)
 
     def cell(self, **cell_kw):
-        from ranvier.cell import Cell
-
-        cell_kw.setdefault("temperature_degC", 37.0)
-        return Cell(self.morphology(), mechanisms=self.mechanisms(), **cell_kw)
+        """A Cell made of this axon alone (keyword arguments go to :class:`ranvier.Cell`; 37 degC by default)."""
+        return _own_cell(self, **cell_kw)
 
 
 # ------------------------------------------------------------------------------ builders
