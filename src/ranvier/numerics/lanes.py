@@ -1,0 +1,649 @@
+"""The lane engine: the same time loop as :mod:`ranvier.numerics.engine`, run on LANES chains at once.
+
+Why it exists. The general engine visits one node at a time. Two things then bound it:
+the Hines elimination is a recurrence along the cable (each node waits for the division
+at the node before it, so the solve runs at the latency of divide-multiply-subtract, not
+at the machine's throughput), and every node decodes its own channel list. When many
+nodes share one membrane "signature" (the same channels, gates, tables and powers) and
+the tree can be cut into LANES pieces of the same shape, both costs go away:
+
+* state sits in ``[position, lane]`` order, so the innermost loop of every pass runs over
+  LANES independent lanes: the decoding of a position's channels is shared by the lanes,
+  and LANES independent recurrences fill the pipeline (and SIMD registers) that one
+  recurrence leaves empty;
+* **independent lanes** (``chained == False``): a batch of cells of identical topology
+  and signature, LANES cells per block, blocks in parallel on the thread pool;
+* **chained lanes** (``chained == True``): one long unbranched cable cut into LANES
+  segments. Each segment is eliminated on its own, carrying the unknown voltage of the
+  next segment's first node as a second right-hand side (a "spike" column, as in the
+  SPIKE partitioned solver of Polizzi & Sameh 2006); a small LANES x LANES tridiagonal
+  system for the segments' first nodes then joins them and a last sweep recovers every
+  node. The arithmetic is that of Gaussian elimination in another order, so results
+  agree with the general engine to rounding (the tests hold it to 1e-9 mV).
+
+The schemes, step order, stimuli, recordings, Crank-Nicolson damping and rate tables
+are the general engine's (see its docstring); :func:`plan_lanes` decides whether a
+lowered model fits (ohmic channels with tabulated voltage-gated gates, current clamps,
+recordings of v and gate states, no synapses, pools or voltage clamps) and returns
+``None`` when it does not, in which case the general engine runs.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit, prange
+
+from ranvier.numerics.rates import gate_inf_rate
+from ranvier.numerics.status import NONFINITE_VOLTAGE, OK
+from ranvier.numerics.stepper import N_DAMPED_STEPS
+
+LANES = 8  # lanes per block: one AVX-512 register of float64, two of AVX2
+JUMP_EPS = 1e-9
+# smallest problems worth the lane layout (below these the general engine is as fast)
+MIN_CHAIN_NODES = 32 * LANES
+MIN_BATCH_CELLS = LANES
+
+
+class LaneModel(NamedTuple):
+    """One block per row of the 2-D arrays; flat index of (position p, lane l) is p * LANES + l."""
+
+    n_pos: int  # positions per lane
+    n_chan: int  # channels per signature
+    n_gate: int  # gates per signature
+    chained: bool
+    parent_pos: np.ndarray  # int64[P]: parent position within the lane (independent lanes)
+    run_lo: np.ndarray  # int64: first slot of each run of positions whose lanes carry the channels
+    run_hi: np.ndarray  # int64: one past its last slot
+    cap_nF: np.ndarray  # float64[nb, P*W]
+    gsum0_uS: np.ndarray  # float64[nb, P*W]: axial + static conductance on the diagonal
+    e_static: np.ndarray  # float64[nb, P*W]: static g*E (nA)
+    offd: np.ndarray  # float64[nb, P*W]: coupling to the parent (chained: position 0 couples to the lane before)
+    gmax: np.ndarray  # float64[nb, C*P*W], uS (0 where a slot has no channels), channel-major
+    erev: np.ndarray  # float64[nb, C*P*W], mV
+    chan_g0: np.ndarray  # int64[C]: first gate of each channel within the signature
+    chan_ng: np.ndarray  # int64[C]
+    gate_row: np.ndarray  # int64[G]: rate-table row
+    gate_pow: np.ndarray  # int64[G]
+    gate_typ: np.ndarray  # int64[G]: gate type (for the exact fallback off the table)
+    gate_phi: np.ndarray  # float64[G]
+    ic_start: np.ndarray  # int64[nb + 1]: current clamps of each block
+    ic_slot: np.ndarray  # int64: flat slot the clamp injects into
+    ic_k: np.ndarray  # int64: the clamp in the general model (its waveform)
+    rec_start: np.ndarray  # int64[nb + 1]
+    rec_col: np.ndarray  # int64: column of ``out``
+    rec_kind: np.ndarray  # int64: 0 voltage, 1 gate state
+    rec_slot: np.ndarray  # int64: flat index into the block's v or gate states
+    jump_start: np.ndarray  # int64[nb + 1]: stimulus jump times of each block (all its lanes share them)
+    jump_t: np.ndarray
+    lane_cell: np.ndarray  # int64[nb, W]: general-model cell (group) of each lane, -1 for padding
+
+
+class LanePlan(NamedTuple):
+    model: LaneModel
+    node_src: np.ndarray  # int64[nb, P*W]: general-model node each slot starts from
+    node_dst: np.ndarray  # bool[nb, P*W]: slot is a real node (copied back)
+    node_zero: np.ndarray  # bool[nb, P*W]: padding slot that starts at 0 mV
+    gate_src: np.ndarray  # int64[nb, G*P*W]: gate-major, slot innermost
+    gate_dst: np.ndarray  # bool[nb, G*P*W]
+    n_blocks: int
+
+
+def _signature(m, tabs, nodes):
+    """(C, chan gate counts, gate rows, powers) shared by every node in ``nodes`` with channels, else None."""
+    nd = m.node_dyn_start[nodes + 1] - m.node_dyn_start[nodes]
+    with_ch = nodes[nd > 0]
+    if with_ch.size == 0:
+        return None
+    C = int(nd[nd > 0][0])
+    if np.any(nd[nd > 0] != C):
+        return None
+    chans = m.dyn_chan[m.node_dyn_start[with_ch][:, None] + np.arange(C)[None, :]]  # [k, C]
+    if np.any(m.chan_law[chans] != 0):
+        return None
+    counts = m.chan_gate_count[chans]
+    if np.any(counts != counts[0]):
+        return None
+    G = int(counts[0].sum())
+    gstart = m.chan_gate_start[chans]
+    gates = np.concatenate([gstart[:, c, None] + np.arange(counts[0, c])[None, :] for c in range(C)], axis=1) \
+        if G else np.zeros((with_ch.size, 0), np.int64)
+    rows = tabs.gate_table[gates] if G else gates
+    if G and (np.any(rows < 0) or np.any(rows != rows[0])):
+        return None
+    if G and np.any(m.gate_power[gates] != m.gate_power[gates[0]]):
+        return None
+    return with_ch, chans, gates
+
+
+def plan_lanes(m, tabs, cn: bool) -> LanePlan | None:
+    """The lane layout of model ``m`` with tables ``tabs``, or None where it does not fit."""
+    W = LANES
+    ncell = m.cell_node_start.shape[0] - 1
+    n = m.parent.shape[0]
+    if tabs.tab.shape[1] < 2 or m.gate_node.shape[0] == 0:
+        return None
+    if (m.vc_node.shape[0] or m.pool_node.shape[0] or m.cleft_par.shape[0] or m.src_kind.shape[0]
+            or np.any(m.rec_kind > 1) or np.any(m.chan_law != 0)):
+        return None
+    sig = _signature(m, tabs, np.arange(n))
+    if sig is None:
+        return None
+    with_ch, chans, gates = sig
+    C = chans.shape[1]
+    G = gates.shape[1]
+    sizes = np.diff(m.cell_node_start)
+    chained = False
+    if ncell >= MIN_BATCH_CELLS and np.all(sizes == sizes[0]):
+        P = int(sizes[0])
+        starts = m.cell_node_start[:-1]
+        rel_parent = m.parent.reshape(ncell, P) - starts[:, None]
+        rel_parent[m.parent.reshape(ncell, P) < 0] = -1
+        if np.any(rel_parent != rel_parent[0]):
+            return None
+        has = np.zeros(n, bool)
+        has[with_ch] = True
+        has = has.reshape(ncell, P)
+        if np.any(has != has[0]):
+            return None
+        if cn:  # lanes move in lockstep: every cell must damp the same steps
+            js = m.cell_jump_start
+            t0 = m.jump_t[js[0]:js[1]]
+            for c in range(1, ncell):
+                tc = m.jump_t[js[c]:js[c + 1]]
+                if tc.shape != t0.shape or np.any(tc != t0):
+                    return None
+        nb = -(-ncell // W)
+        lane_cell = np.arange(nb * W).reshape(nb, W)
+        lane_cell[lane_cell >= ncell] = -1
+        src_cell = np.where(lane_cell >= 0, lane_cell, (np.arange(nb) * W)[:, None])  # padding copies lane 0
+        # slot (b, p, l) -> node starts[src_cell[b, l]] + p
+        node_src = (starts[src_cell][:, None, :] + np.arange(P)[None, :, None]).reshape(nb, P * W)
+        node_dst = np.broadcast_to((lane_cell >= 0)[:, None, :], (nb, P, W)).reshape(nb, P * W).copy()
+        node_zero = np.zeros((nb, P * W), bool)
+        parent_pos = rel_parent[0].astype(np.int64)
+        active = has[0].astype(np.int64)
+        offd = m.offd[node_src]
+        jump_start = np.zeros(nb + 1, np.int64)
+        jump_t = np.zeros(0)
+        if cn:
+            js = m.cell_jump_start
+            t0 = m.jump_t[js[0]:js[1]]
+            jump_t = np.tile(t0, nb)
+            jump_start = np.arange(nb + 1, dtype=np.int64) * t0.shape[0]
+    elif ncell == 1 and n >= MIN_CHAIN_NODES and m.parent[0] == -1 and np.all(m.parent[1:] == np.arange(n - 1)):
+        chained = True
+        nb = 1
+        P = -(-n // W)
+        lane_cell = np.full((1, W), -1, np.int64)
+        lane_cell[0, 0] = 0
+        # lane l holds nodes l*P .. l*P + P - 1: slot (p, l) <- node l*P + p
+        node_of = (np.arange(W)[None, :] * P + np.arange(P)[:, None]).reshape(1, P * W)
+        node_dst = node_of < n
+        node_zero = ~node_dst
+        node_src = np.where(node_dst, node_of, 0)
+        parent_pos = np.arange(P, dtype=np.int64) - 1
+        active = np.ones(P, np.int64)
+        offd = np.where(node_dst, m.offd[node_src], 0.0)
+        jump_t = m.jump_t.copy()
+        jump_start = np.array([0, jump_t.shape[0]], np.int64)
+    else:
+        return None
+
+    # per-slot channel parameters and gate indices; slots without channels get gmax 0 and
+    # gates that are computed but never copied back
+    chan_of_node = np.full((n, C), -1, np.int64)
+    chan_of_node[with_ch] = chans
+    gate_of_node = np.full((n, max(G, 1)), -1, np.int64)
+    gate_of_node[with_ch, :G] = gates
+    gate_of_node = gate_of_node[:, :G]
+    ch = chan_of_node[node_src]  # [nb, P*W, C]
+    has_ch = ch >= 0
+    chs = np.where(has_ch, ch, 0)
+    real = node_dst if chained else np.ones_like(node_dst)
+    gmax = np.where(has_ch & real[:, :, None], m.chan_gmax[chs], 0.0)
+    erev = np.where(has_ch, m.chan_erev[chs], 0.0)
+
+    def pcw(a):  # [nb, P*W, C] -> [nb, c*P*W + p*W + l]
+        return np.ascontiguousarray(a.transpose(0, 2, 1).reshape(nb, -1))
+
+    gt = gate_of_node[node_src]  # [nb, P*W, G]
+    gate_dst = (gt >= 0) & node_dst[:, :, None]
+    gate_src = np.where(gt >= 0, gt, 0)
+
+    g0 = gates[0]
+    c0 = chans[0]
+    counts = m.chan_gate_count[c0]
+    chan_g0 = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    cap = np.where(node_zero, 1.0, m.cap_nF[node_src])
+    gsum0 = np.where(node_zero, 0.0, m.gax_diag[node_src] + m.g_static[node_src])
+    e_static = np.where(node_zero, 0.0, m.e_static[node_src])
+
+    # clamps and recordings, by block; a slot is found from its node
+    slot_of = np.full(n, -1, np.int64)
+    blk_of = np.full(n, -1, np.int64)
+    flat = np.arange(P * W)
+    for b in range(nb):
+        keep = node_dst[b]
+        slot_of[node_src[b][keep]] = flat[keep]
+        blk_of[node_src[b][keep]] = b
+    ic_b = blk_of[m.ic_node]
+    order = np.argsort(ic_b, kind="stable")
+    ic_start = np.searchsorted(ic_b[order], np.arange(nb + 1)).astype(np.int64)
+    ic_slot = slot_of[m.ic_node][order]
+    ic_k = order.astype(np.int64)
+
+    gslot_of = np.full(m.gate_node.shape[0], -1, np.int64)
+    gblk_of = np.full(m.gate_node.shape[0], -1, np.int64)
+    gidx = np.arange(G)[None, None, :] * (P * W) + np.arange(P)[:, None, None] * W + np.arange(W)[None, :, None]
+    for b in range(nb):
+        keep = gate_dst[b].reshape(P, W, G)
+        src = gate_src[b].reshape(P, W, G)[keep]
+        gslot_of[src] = gidx[keep]
+        gblk_of[src] = b
+    nrec = m.rec_kind.shape[0]
+    rec_b = np.where(m.rec_kind == 0, blk_of[np.where(m.rec_kind == 0, m.rec_index, 0)],
+                     gblk_of[np.where(m.rec_kind == 1, m.rec_index, 0)]) if nrec else np.zeros(0, np.int64)
+    rec_s = np.where(m.rec_kind == 0, slot_of[np.where(m.rec_kind == 0, m.rec_index, 0)],
+                     gslot_of[np.where(m.rec_kind == 1, m.rec_index, 0)]) if nrec else np.zeros(0, np.int64)
+    if np.any(rec_b < 0) or np.any(ic_slot < 0):
+        return None
+    rorder = np.argsort(rec_b, kind="stable")
+    rec_start = np.searchsorted(rec_b[rorder], np.arange(nb + 1)).astype(np.int64)
+
+    def pgw(a):  # [nb, P*W, G] -> [nb, g*P*W + p*W + l]
+        return np.ascontiguousarray(a.transpose(0, 2, 1).reshape(nb, -1))
+
+    edges = np.diff(np.concatenate([[0], active, [0]]))
+    run_lo = (np.flatnonzero(edges == 1) * W).astype(np.int64)
+    run_hi = (np.flatnonzero(edges == -1) * W).astype(np.int64)
+    lm = LaneModel(
+        n_pos=P, n_chan=C, n_gate=G, chained=chained,
+        parent_pos=parent_pos, run_lo=run_lo, run_hi=run_hi,
+        cap_nF=np.ascontiguousarray(cap, dtype=np.float64),
+        gsum0_uS=np.ascontiguousarray(gsum0, dtype=np.float64),
+        e_static=np.ascontiguousarray(e_static, dtype=np.float64),
+        offd=np.ascontiguousarray(offd, dtype=np.float64),
+        gmax=pcw(gmax), erev=pcw(erev),
+        chan_g0=chan_g0, chan_ng=counts.astype(np.int64),
+        gate_row=tabs.gate_table[g0].astype(np.int64), gate_pow=m.gate_power[g0].astype(np.int64),
+        gate_typ=m.gate_type[g0].astype(np.int64), gate_phi=m.gate_phi[g0].astype(np.float64),
+        ic_start=ic_start, ic_slot=ic_slot.astype(np.int64), ic_k=ic_k,
+        rec_start=rec_start, rec_col=rorder.astype(np.int64), rec_kind=m.rec_kind[rorder].astype(np.int64),
+        rec_slot=rec_s[rorder].astype(np.int64),
+        jump_start=jump_start, jump_t=np.asarray(jump_t, np.float64), lane_cell=lane_cell.astype(np.int64),
+    )
+    return LanePlan(lm, node_src.astype(np.int64), node_dst, node_zero, pgw(gate_src).astype(np.int64),
+                    pgw(gate_dst), nb)
+
+
+@njit(inline="always")
+def _ipow(x, p):
+    """x ** p for a small non-negative integer p, by multiplications (p is loop-invariant)."""
+    if p == 1:
+        return x
+    if p == 2:
+        return x * x
+    if p == 3:
+        return x * x * x
+    if p == 4:
+        x2 = x * x
+        return x2 * x2
+    y = 1.0
+    for _ in range(p):
+        y *= x
+    return y
+
+
+@njit(cache=True, error_model="numpy")
+def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
+    """Integrate block ``b`` (its ``v`` and gate states ``st`` in lane order) over n_steps.
+
+    One function, like :func:`ranvier.numerics.engine.run_cell` and for the same reason.
+    Returns (status, step reached).
+    """
+    W = LANES
+    P = lm.n_pos
+    C = lm.n_chan
+    G = lm.n_gate
+    PW = P * W
+    chained = lm.chained
+    parent_pos = lm.parent_pos
+    run_lo = lm.run_lo
+    run_hi = lm.run_hi
+    n_runs = run_lo.shape[0]
+    cap = lm.cap_nF[b]
+    gs0 = lm.gsum0_uS[b]
+    es = lm.e_static[b]
+    od = lm.offd[b]
+    gm = lm.gmax[b]
+    er = lm.erev[b]
+    chan_g0 = lm.chan_g0
+    chan_ng = lm.chan_ng
+    gate_row = lm.gate_row
+    gate_pow = lm.gate_pow
+    gate_typ = lm.gate_typ
+    gate_phi = lm.gate_phi
+    type_kind = m.type_kind
+    type_form = m.type_form
+    type_par = m.type_par
+    q_ic0 = lm.ic_start[b]
+    q_ic1 = lm.ic_start[b + 1]
+    ic_slot = lm.ic_slot
+    ic_k = lm.ic_k
+    ic_start = m.ic_start
+    ic_count = m.ic_count
+    ic_interp = m.ic_interp
+    wave_t = m.wave_t
+    wave_y = m.wave_y
+    rq0 = lm.rec_start[b]
+    rq1 = lm.rec_start[b + 1]
+    rec_col = lm.rec_col
+    rec_kind = lm.rec_kind
+    rec_slot = lm.rec_slot
+    jump_t = lm.jump_t
+    jp = lm.jump_start[b]
+    jend = lm.jump_start[b + 1]
+    lane_cell = lm.lane_cell
+    tabf = tabs.tab.ravel()
+    K = tabs.tab.shape[1]
+    vmin = tabs.vmin
+    inv_dv = tabs.inv_dv
+    kmaxf = float(K - 1)
+    top = kmaxf - 1e-9
+
+    h = dt if not cn else 0.5 * dt
+    cap_h = np.empty(PW)
+    dbase = np.empty(PW)
+    for i in range(PW):
+        cap_h[i] = cap[i] / h
+        dbase[i] = cap_h[i] + gs0[i]
+    diag = np.empty(PW)
+    rhs = np.empty(PW)
+    x = np.empty(PW)
+    spk = np.zeros(PW)
+    jj = np.zeros(PW, np.int64)
+    fr = np.zeros(PW)
+    badi = np.zeros(PW, np.int64)
+    sold = np.zeros(PW)
+    f = np.zeros(PW)
+    sc = np.empty(W)
+    al = np.empty(W)
+    be = np.empty(W)
+    ga = np.empty(W)
+    lo_ = np.empty(W)
+    mid = np.empty(W)
+    up = np.empty(W)
+    yy = np.empty(W)
+    ptr_ic = np.empty(q_ic1 - q_ic0, np.int64)
+    for q in range(q_ic0, q_ic1):
+        ptr_ic[q - q_ic0] = ic_start[ic_k[q]]
+    c_first = lane_cell[b, 0]
+    dmp = damp[c_first]
+    eps = JUMP_EPS * dt
+    while jp < jend and jump_t[jp] < t0 - eps:
+        jp += 1
+
+    for s in range(n_steps + 1):
+        t = t0 + s * dt
+        nsub = 1
+        extrapolate = False
+        if s < n_steps and cn:
+            while jp < jend and jump_t[jp] < t + dt - eps:
+                dmp = N_DAMPED_STEPS
+                jp += 1
+            if dmp > 0:
+                nsub = 2
+                dmp -= 1
+            else:
+                extrapolate = True
+        for sub in range(nsub):
+            update = sub == 0 and s > 0
+            # ---- the backward-Euler system for the present v, then gates and channels, each a
+            # flat loop over the block's slots (lanes innermost), so that they pipeline
+            for i in range(PW):
+                diag[i] = dbase[i]
+                rhs[i] = cap_h[i] * v[i] + es[i]
+            for rn in range(n_runs):
+                i0 = run_lo[rn]
+                i1 = run_hi[rn]
+                if update:
+                    nbad = 0
+                    for i in range(i0, i1):
+                        xt = (v[i] - vmin) * inv_dv
+                        nbad += 0 if (xt >= 0.0 and xt < kmaxf) else 1
+                        xc = xt if xt > 0.0 else 0.0
+                        xc = xc if xc < top else top
+                        j = int(xc)
+                        jj[i] = j
+                        fr[i] = xc - j
+                    if nbad > 0:  # off the table (or not finite): those slots take the exact rates
+                        k = 0
+                        for i in range(i0, i1):
+                            xt = (v[i] - vmin) * inv_dv
+                            if not (xt >= 0.0 and xt < kmaxf):
+                                badi[k] = i
+                                k += 1
+                    for g in range(G):
+                        sg = g * PW
+                        if nbad > 0:
+                            gt = gate_typ[g]
+                            for k in range(nbad):
+                                i = badi[k]
+                                inf, rate = gate_inf_rate(type_kind[gt], type_form[gt], type_par[gt], v[i])
+                                sold[k] = inf + (st[sg + i] - inf) * math.exp(-dt * gate_phi[g] * rate)
+                        roff = gate_row[g] * K * 2
+                        for i in range(i0, i1):
+                            o = roff + 2 * jj[i]
+                            a0 = tabf[o]
+                            d0 = tabf[o + 1]
+                            inf = a0 + fr[i] * (tabf[o + 2] - a0)
+                            dec = d0 + fr[i] * (tabf[o + 3] - d0)
+                            st[sg + i] = inf + (st[sg + i] - inf) * dec
+                        for k in range(nbad):
+                            st[sg + badi[k]] = sold[k]
+                for c in range(C):
+                    cb = c * PW
+                    ng = chan_ng[c]
+                    gfirst = chan_g0[c]
+                    if ng == 1 or ng == 2:
+                        # the common channels written out: one pass, no partial products in memory
+                        pa = gate_pow[gfirst]
+                        sa = gfirst * PW
+                        if ng == 1:
+                            for i in range(i0, i1):
+                                fi = gm[cb + i] * _ipow(st[sa + i], pa)
+                                diag[i] += fi
+                                rhs[i] += fi * er[cb + i]
+                        else:
+                            pb_ = gate_pow[gfirst + 1]
+                            sb_ = sa + PW
+                            for i in range(i0, i1):
+                                fi = gm[cb + i] * _ipow(st[sa + i], pa) * _ipow(st[sb_ + i], pb_)
+                                diag[i] += fi
+                                rhs[i] += fi * er[cb + i]
+                        continue
+                    for i in range(i0, i1):
+                        f[i] = gm[cb + i]
+                    for gi in range(ng):
+                        g = gfirst + gi
+                        sg = g * PW
+                        pw = gate_pow[g]
+                        for i in range(i0, i1):
+                            f[i] *= _ipow(st[sg + i], pw)
+                    for i in range(i0, i1):
+                        diag[i] += f[i]
+                        rhs[i] += f[i] * er[cb + i]
+            # ---- recording, at the start of each step (and after the last)
+            if sub == 0 and s % rec_every == 0:
+                row_out = out[s // rec_every]
+                for q in range(rq0, rq1):
+                    if rec_kind[q] == 0:
+                        val = v[rec_slot[q]]
+                        if not math.isfinite(val):
+                            damp_store(damp, lane_cell, b, dmp)
+                            return NONFINITE_VOLTAGE, s
+                        row_out[rec_col[q]] = val
+                    else:
+                        row_out[rec_col[q]] = st[rec_slot[q]]
+            if s == n_steps:
+                break
+            # ---- current clamps at the middle of this solve
+            if nsub == 2:
+                t_eval = t + (0.25 + 0.5 * sub) * dt
+            else:
+                t_eval = t + 0.5 * dt
+            for q in range(q_ic0, q_ic1):
+                k = ic_k[q]
+                lo = ic_start[k]
+                jw = ptr_ic[q - q_ic0]
+                hi = lo + ic_count[k]
+                while jw + 1 < hi and wave_t[jw + 1] <= t_eval:
+                    jw += 1
+                ptr_ic[q - q_ic0] = jw
+                if t_eval < wave_t[lo] or jw + 1 >= hi or ic_interp[k] == 0 or wave_t[jw + 1] == wave_t[jw]:
+                    val = wave_y[lo] if t_eval < wave_t[lo] else wave_y[jw]
+                else:
+                    val = wave_y[jw] + (t_eval - wave_t[jw]) / (wave_t[jw + 1] - wave_t[jw]) * (wave_y[jw + 1] - wave_y[jw])
+                rhs[ic_slot[q]] += val
+            # ---- the solve
+            if not chained:
+                for p in range(P - 1, -1, -1):
+                    base = p * W
+                    par = parent_pos[p]
+                    if par >= 0:
+                        pb = par * W
+                        for l in range(W):
+                            inv = 1.0 / diag[base + l]
+                            diag[base + l] = inv
+                            fl = od[base + l] * inv
+                            diag[pb + l] -= fl * od[base + l]
+                            rhs[pb + l] -= fl * rhs[base + l]
+                    else:
+                        for l in range(W):
+                            diag[base + l] = 1.0 / diag[base + l]
+                for p in range(P):
+                    base = p * W
+                    par = parent_pos[p]
+                    if par >= 0:
+                        pb = par * W
+                        for l in range(W):
+                            x[base + l] = (rhs[base + l] - od[base + l] * x[pb + l]) * diag[base + l]
+                    else:
+                        for l in range(W):
+                            x[base + l] = rhs[base + l] * diag[base + l]
+            else:
+                # segments: eliminate positions P-1..1 of every lane, carrying the coefficient of
+                # the next lane's first voltage (sc) down the lane
+                for l in range(W - 1):
+                    sc[l] = od[l + 1]
+                sc[W - 1] = 0.0
+                for p in range(P - 1, 0, -1):
+                    base = p * W
+                    pb = base - W
+                    for l in range(W):
+                        inv = 1.0 / diag[base + l]
+                        diag[base + l] = inv
+                        fl = od[base + l] * inv
+                        diag[pb + l] -= fl * od[base + l]
+                        rhs[pb + l] -= fl * rhs[base + l]
+                        spk[base + l] = sc[l]
+                        sc[l] = -fl * sc[l]
+                # each lane's last voltage as al + be * (own first) + ga * (next lane's first)
+                for l in range(W):
+                    al[l] = 0.0
+                    be[l] = 1.0
+                    ga[l] = 0.0
+                for p in range(1, P):
+                    base = p * W
+                    for l in range(W):
+                        o = od[base + l]
+                        iv = diag[base + l]
+                        al[l] = (rhs[base + l] - o * al[l]) * iv
+                        be[l] = -o * be[l] * iv
+                        ga[l] = (-spk[base + l] - o * ga[l]) * iv
+                # the lanes' first voltages: a W x W tridiagonal system (Thomas, in lane order)
+                for l in range(W):
+                    o0 = od[l]
+                    if l > 0:
+                        lo_[l] = o0 * be[l - 1]
+                        mid[l] = diag[l] + o0 * ga[l - 1]
+                        yy[l] = rhs[l] - o0 * al[l - 1]
+                    else:
+                        lo_[l] = 0.0
+                        mid[l] = diag[l]
+                        yy[l] = rhs[l]
+                    up[l] = sc[l]
+                for l in range(1, W):
+                    w_ = lo_[l] / mid[l - 1]
+                    mid[l] -= w_ * up[l - 1]
+                    yy[l] -= w_ * yy[l - 1]
+                yy[W - 1] = yy[W - 1] / mid[W - 1]
+                for l in range(W - 2, -1, -1):
+                    yy[l] = (yy[l] - up[l] * yy[l + 1]) / mid[l]
+                for l in range(W):
+                    x[l] = yy[l]
+                    sc[l] = yy[l + 1] if l + 1 < W else 0.0
+                for p in range(1, P):
+                    base = p * W
+                    pb = base - W
+                    for l in range(W):
+                        x[base + l] = (rhs[base + l] - spk[base + l] * sc[l] - od[base + l] * x[pb + l]) * diag[base + l]
+            if extrapolate:
+                for i in range(PW):
+                    v[i] = 2.0 * x[i] - v[i]
+            else:
+                for i in range(PW):
+                    v[i] = x[i]
+    damp_store(damp, lane_cell, b, dmp)
+    for i in range(PW):
+        if not math.isfinite(v[i]):
+            return NONFINITE_VOLTAGE, n_steps
+    return OK, n_steps
+
+
+@njit(cache=True)
+def damp_store(damp, lane_cell, b, dmp):
+    """Hand the damped Crank-Nicolson steps still owed back to every cell of the block."""
+    for l in range(lane_cell.shape[1]):
+        if lane_cell[b, l] >= 0:
+            damp[lane_cell[b, l]] = dmp
+
+
+@njit(cache=True, parallel=True)
+def integrate_blocks(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
+    """Every block for n_steps, blocks in parallel; (status, step) of the first that failed."""
+    nb = v.shape[0]
+    codes = np.zeros(nb, np.int64)
+    steps = np.zeros(nb, np.int64)
+    for b in prange(nb):
+        code, at = run_block(b, lm, m, tabs, v[b], st[b], t0, dt, n_steps, cn, rec_every, out, damp)
+        codes[b] = code
+        steps[b] = at
+    for b in range(nb):
+        if codes[b] != OK:
+            return codes[b], steps[b]
+    return OK, n_steps
+
+
+@njit(cache=True)
+def integrate_block(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
+    """:func:`integrate_blocks` for a single block, without the thread pool."""
+    return run_block(0, lm, m, tabs, v[0], st[0], t0, dt, n_steps, cn, rec_every, out, damp)
+
+
+def integrate_lanes(plan: LanePlan, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
+    """Run the general model's ``v`` and ``state`` through the lane engine and write them back.
+
+    Same arguments and result as :func:`ranvier.numerics.engine.integrate`.
+    """
+    vl = v[plan.node_src]
+    vl[plan.node_zero] = 0.0
+    sl = state[plan.gate_src] if state.shape[0] else np.zeros(plan.gate_src.shape)
+    step = integrate_blocks if plan.n_blocks > 1 else integrate_block
+    code, at = step(plan.model, m, tabs, vl, sl, t0, dt, n_steps, cn, rec_every, out, damp)
+    v[plan.node_src[plan.node_dst]] = vl[plan.node_dst]
+    state[plan.gate_src[plan.gate_dst]] = sl[plan.gate_dst]
+    return code, at

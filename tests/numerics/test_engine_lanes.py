@@ -1,0 +1,156 @@
+"""The lane engine against the general engine: same model, same answer, to rounding.
+
+The lane engine (ranvier.numerics.lanes) reorders the same arithmetic: gates and channels
+pass over LANES lanes at a time, and one long cable is solved as LANES chained segments
+joined by a small reduced system. Nothing about the physics changes, so every recorded
+value must match the general engine's to rounding. 1e-7 mV over hundreds of steps
+and several spikes is far below any physical tolerance and far above double rounding
+(observed: ~1e-9 mV); an error in the partitioned solve or in the lane bookkeeping shows up
+as millivolts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import ranvier as rv
+from ranvier.analysis import spike_times
+from ranvier.errors import RanvierError, SimulationError
+from ranvier.numerics.lanes import LANES, MIN_CHAIN_NODES, plan_lanes
+
+TOL_MV = 1e-7
+
+
+def _hh(length_um=1500.0, diam_um=1.0, nseg=300, gna=None):
+    na = rv.hh_na if gna is None else dataclasses.replace(rv.hh_na, gbar_S_cm2=gna)
+    return rv.Cell(rv.cable(length_um, diam_um, nseg=nseg), mechanisms=[na, rv.hh_k, rv.leak(2.5e-5, -65.0)],
+                   temperature_degC=6.3, reversal_mV={"na": 50.0, "k": -77.0})
+
+
+def _both(sim: rv.Simulation):
+    fast = sim.run()
+    slow = dataclasses.replace(sim, engine="general").run()
+    return fast, slow
+
+
+def _assert_same(fast, slow, tol=TOL_MV):
+    assert fast.attrs["engine"].startswith("lanes"), fast.attrs["engine"]
+    assert slow.attrs["engine"] == "general"
+    for name in fast.data_vars:
+        a, b = fast[name].values, slow[name].values
+        # a variable is NaN at the sites that do not record it, in both results alike
+        assert np.array_equal(np.isnan(a), np.isnan(b)) and np.isfinite(a).any()
+        np.testing.assert_allclose(a, b, rtol=0, atol=tol, err_msg=name)
+
+
+def _spikes(trace, t):
+    return spike_times(t, trace)
+
+
+@pytest.mark.parametrize("method", ["be", "cn"])
+def test_one_long_cable_as_chained_segments(method):
+    cell = _hh()
+    probes = [rv.Probe(rv.Site("cable", x), ("v",)) for x in (0.0, 0.13, 0.5, 0.87, 1.0)]
+    probes.append(rv.Probe(rv.Site("cable", 0.5), ("hh_na_m", "hh_k_n")))
+    sim = rv.Simulation(cell, stimuli=[rv.CurrentClamp.step(rv.Site("cable", 0.0), 0.2, delay_ms=1.0)],
+                        probes=probes, tstop_ms=30.0, dt_ms=0.025, method=method)
+    fast, slow = _both(sim)
+    assert "chained segments" in fast.attrs["engine"]
+    _assert_same(fast, slow)
+    # the comparison covers propagating spikes, not a cable at rest
+    t = fast.time.values
+    assert len(_spikes(fast.v.values[4], t)) >= 2
+
+
+@pytest.mark.parametrize("method", ["be", "cn"])
+def test_batch_of_identical_cells_padded_to_whole_blocks(method):
+    # 11 cells: one full block and one with 5 padding lanes; each cell its own size,
+    # sodium density and stimulus, so that a mixed-up lane shows
+    n = LANES + 3
+    cells = [_hh(length_um=200.0 + 20 * k, diam_um=1.0 + 0.1 * k, nseg=20, gna=0.12 - 0.002 * k) for k in range(n)]
+    stimuli = [rv.CurrentClamp.step(rv.Site("cable", 0.0, cell=k), 0.1 + 0.04 * k, delay_ms=0.5 * k)
+               for k in range(n)]
+    probes = [rv.Probe(rv.Site("cable", 1.0, cell=k), ("v",)) for k in range(n)]
+    probes.append(rv.Probe(rv.Site("cable", 0.5, cell=n - 1), ("hh_na_h",)))
+    sim = rv.Simulation(cells, stimuli=stimuli, probes=probes, tstop_ms=25.0, dt_ms=0.025, method="be")
+    if method == "cn":
+        # lanes move in lockstep, so Crank-Nicolson needs stimulus jumps at the same times
+        stimuli = [rv.CurrentClamp.step(rv.Site("cable", 0.0, cell=k), 0.1 + 0.04 * k, delay_ms=1.0)
+                   for k in range(n)]
+        sim = dataclasses.replace(sim, stimuli=stimuli, method="cn")
+    fast, slow = _both(sim)
+    assert "identical cells" in fast.attrs["engine"]
+    _assert_same(fast, slow)
+    t = fast.time.values
+    spikes = [_spikes(fast.v.values[k], t) for k in range(n)]
+    assert all(len(sp) >= 2 for sp in spikes)
+    assert len({round(float(sp[0]), 6) for sp in spikes}) == n  # every cell fires at its own time
+
+
+def test_off_table_voltages_take_the_exact_rates_in_both_engines():
+    # a 30 nA step drives a thin cable beyond the rate tables' +150 mV
+    sim = rv.Simulation(_hh(nseg=300), stimuli=[rv.CurrentClamp.step(rv.Site("cable", 0.0), 30.0, 1.0, 0.5)],
+                        probes=[rv.Probe(rv.Site("cable", x), ("v", "hh_na_m")) for x in (0.0, 0.5)],
+                        tstop_ms=8.0, dt_ms=0.025, method="be")
+    fast, slow = _both(sim)
+    assert fast.v.values[0].max() > 150.0
+    _assert_same(fast, slow, tol=1e-6)
+
+
+def test_progress_chunks_carry_the_damped_steps():
+    sim = rv.Simulation(_hh(nseg=300), stimuli=[rv.CurrentClamp.step(rv.Site("cable", 0.0), 0.3, 2.0, 5.0)],
+                        probes=[rv.Probe(rv.Site("cable", 1.0), ("v",))], tstop_ms=20.0, dt_ms=0.025, method="cn")
+    whole = sim.run(progress=False)
+    chunked = sim.run(progress=True)
+    np.testing.assert_array_equal(whole.v.values, chunked.v.values)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(nseg=st.integers(MIN_CHAIN_NODES, 700), amp=st.floats(0.0, 0.5), x=st.floats(0.0, 1.0))
+def test_chained_solve_matches_for_any_cable_length(nseg, amp, x):
+    # lengths that are not multiples of LANES leave padding nodes at the end of the last lane
+    sim = rv.Simulation(_hh(length_um=5.0 * nseg, nseg=nseg),
+                        stimuli=[rv.CurrentClamp.step(rv.Site("cable", x), amp)],
+                        probes=[rv.Probe(rv.Site("cable", y), ("v",)) for y in (0.0, x, 1.0)],
+                        tstop_ms=6.0, dt_ms=0.025, method="be", v_init_mV=-65.0)
+    fast, slow = _both(sim)
+    _assert_same(fast, slow)
+
+
+def test_blow_up_is_reported_by_the_lane_engine_too():
+    sim = rv.Simulation(_hh(nseg=300), stimuli=[rv.CurrentClamp.step(rv.Site("cable", 0.5), 1e308)],
+                        probes=[rv.Probe(rv.Site("cable", 0.5), ("v",))], tstop_ms=1.0, dt_ms=0.025, method="be")
+    for s in (sim, dataclasses.replace(sim, engine="general")):
+        with pytest.raises(SimulationError):
+            s.run()
+
+
+def _plan(sim):
+    recs, m, layout, units, tabs, dv, err = sim.prepare()
+    return plan_lanes(m, tabs, sim.method == "cn")
+
+
+def test_models_that_do_not_fit_run_on_the_general_engine():
+    base = rv.Simulation(_hh(nseg=300), stimuli=[rv.CurrentClamp.step(rv.Site("cable", 0.0), 0.1)],
+                         probes=[rv.Probe(rv.Site("cable", 1.0), ("v",))], tstop_ms=1.0)
+    assert _plan(base) is not None
+    short = dataclasses.replace(base, cells=(_hh(nseg=50),))
+    no_tables = dataclasses.replace(base, rate_tables=False)
+    clamp = dataclasses.replace(base, stimuli=[rv.VoltageClamp.steps(rv.Site("cable", 0.0), -65.0, 0.0, 0.1, 0.5)])
+    ion_current = dataclasses.replace(base, probes=[rv.Probe(rv.Site("cable", 1.0), ("i_na",))])
+    mixed = dataclasses.replace(base, cells=tuple(_hh(nseg=20 + (k % 2)) for k in range(2 * LANES)),
+                                stimuli=(), probes=())
+    for sim in (short, no_tables, clamp, ion_current, mixed):
+        assert _plan(sim) is None
+        res = sim.run()
+        assert res.attrs["engine"] == "general"
+
+
+def test_engine_setting_is_checked():
+    with pytest.raises(RanvierError, match="engine"):
+        rv.Simulation(_hh(nseg=10), engine="fastest")
