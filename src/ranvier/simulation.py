@@ -333,25 +333,17 @@ class Simulation:
                 data[var] = np.full((len(sites), nsamp), np.nan)
                 unit_of[var] = unit
             data[var][col[site]] = out[:, r]
+        v_rest_sites = np.array([v_rest[layout.voltage_node(s)] for s in sites])
+        # The coordinates depend on the Simulation alone (v_rest too, as the run is deterministic):
+        # built once, as xarray Coordinates, they are reused by later runs (building them is
+        # most of the cost of a short run's Dataset).
+        cached = self.__dict__.get("_coords_cache")
+        if cached is not None and np.array_equal(cached[0], v_rest_sites):
+            coords = cached[1]
+        else:
+            coords = xr.Coordinates(self._coords(sites, time, v_rest_sites))
+            object.__setattr__(self, "_coords_cache", (v_rest_sites, coords))
         cells = self.cells
-        coords = {
-            "time": ("time", time, {"units": "ms", "long_name": "time"}),
-            "site": ("site", [s.label for s in sites]),
-            "cell": ("site", np.array([s.cell for s in sites], np.int64)),
-            "section": ("site", [s.section for s in sites]),
-            "x": ("site", np.array([s.x for s in sites]), {"long_name": "fraction along the section"}),
-            "distance_um": (
-                "site",
-                np.array([cells[s.cell].morphology.path_length_um(s.section, s.x) for s in sites]),
-                {"units": "um", "long_name": "path distance from the root section's 0 end"},
-            ),
-            "temperature_degC": ("site", np.array([cells[s.cell].temperature_degC for s in sites]), {"units": "degC"}),
-            "v_rest_mV": (
-                "site",
-                np.array([v_rest[layout.voltage_node(s)] for s in sites]),
-                {"units": "mV", "long_name": "membrane potential at t = 0 (resting state unless v_init_mV was given)"},
-            ),
-        }
         variables = {}
         for var, arr in data.items():
             attrs = {"units": unit_of[var], "long_name": LONG_NAMES.get(var, f"gate state {var}")}
@@ -368,10 +360,37 @@ class Simulation:
             "v_init": "resting state" if self.v_init_mV is None else f"{self.v_init_mV} mV",
             "n_cells": len(cells),
             "n_nodes": int(layout.cell_of_node.shape[0]),
-            "model_hash": model_hash(self.cells, self.stimuli, self.synapses),
+            "model_hash": self._model_hash(),
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         }
         return xr.Dataset(variables, coords=coords, attrs=attrs)
+
+    def _model_hash(self) -> str:
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = model_hash(self.cells, self.stimuli, self.synapses)
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def _coords(self, sites, time, v_rest_sites) -> dict:
+        cells = self.cells
+        return {
+            "time": ("time", time, {"units": "ms", "long_name": "time"}),
+            "site": ("site", [s.label for s in sites]),
+            "cell": ("site", np.array([s.cell for s in sites], np.int64)),
+            "section": ("site", [s.section for s in sites]),
+            "x": ("site", np.array([s.x for s in sites]), {"long_name": "fraction along the section"}),
+            "distance_um": (
+                "site",
+                np.array([cells[s.cell].morphology.path_length_um(s.section, s.x) for s in sites]),
+                {"units": "um", "long_name": "path distance from the root section's 0 end"},
+            ),
+            "temperature_degC": ("site", np.array([cells[s.cell].temperature_degC for s in sites]), {"units": "degC"}),
+            "v_rest_mV": (
+                "site", v_rest_sites,
+                {"units": "mV", "long_name": "membrane potential at t = 0 (resting state unless v_init_mV was given)"},
+            ),
+        }
 
 
 def initial_xstate(model) -> np.ndarray:
