@@ -67,11 +67,13 @@ class Simulation:
         interpolation error is below 1e-7 (fast, default), or evaluate every rate
         directly (exact).
     engine : "auto" or "general"
-        "auto" (default): the lane engine (:mod:`ranvier.numerics.lanes`) where the model
-        fits it (a batch of identical cells, or one long unbranched cable, whose nodes
-        all carry the same ohmic voltage-gated channels or none; current clamps; rate
-        tables on), else the general engine. "general": always the general engine. Both
-        give the same answer to rounding (tested); the lane engine is about twice as fast.
+        "auto" (default): zero-area end nodes that merely follow their neighbour are taken
+        out of the system (:mod:`ranvier.numerics.followers`), and the lane engine
+        (:mod:`ranvier.numerics.lanes`) runs where the model fits it (a batch of identical
+        cells, or one long unbranched cable, whose nodes all carry the same ohmic
+        voltage-gated channels or none; current clamps; rate tables on), else the general
+        engine. "general": the general engine on the model as assembled. Both give the same
+        answer to rounding (tested); "auto" is about twice as fast where lanes apply.
     """
 
     cells: tuple[Cell, ...]
@@ -221,11 +223,14 @@ class Simulation:
         work = float(nsteps) * n
         show = progress if progress is not None else (work > 2e8 and sys.stderr.isatty())
         damp = np.zeros(n_cells(model), np.int64)
-        step, engine_note = self._stepper(model, tabs)
+        run_model, keep = self._run_model(model)
+        if keep is not None:
+            v = v[keep]
+        step, engine_note = self._stepper(run_model, tabs)
         if not show:
-            code, at = step(model, tabs, v, state, xstate, 0.0, self.dt_ms, nsteps, cn, every, out, damp)
+            code, at = step(run_model, tabs, v, state, xstate, 0.0, self.dt_ms, nsteps, cn, every, out, damp)
         else:
-            code, at = self._run_chunked(step, model, tabs, v, state, xstate, nsteps, every, cn, out, damp)
+            code, at = self._run_chunked(step, run_model, tabs, v, state, xstate, nsteps, every, cn, out, damp)
         if code != st.OK:
             raise SimulationError(st.MESSAGES[code].format(t=at * self.dt_ms, iters=0))
         ds = self._to_dataset(recs, units, out, nsamp, layout, v_rest)
@@ -277,6 +282,20 @@ class Simulation:
 
             steady_gates(v, model.gate_node, model.gate_type, model.type_kind, model.type_form, model.type_par, state)
             tabulated_steady_states(v, model.gate_node, tabs.gate_table, tabs.tab, tabs.vmin, tabs.inv_dv, state)
+
+    def _run_model(self, model):
+        """The model time stepping sees: with engine "auto", without follower nodes
+        (:mod:`ranvier.numerics.followers`); ``keep`` maps its nodes to ``model``'s (None: the same)."""
+        cached = self.__dict__.get("_run_model_cache")
+        if cached is None:
+            dropped = None
+            if self.engine == "auto":
+                from ranvier.numerics.followers import drop_followers
+
+                dropped = drop_followers(model)
+            cached = dropped if dropped is not None else (model, None)
+            object.__setattr__(self, "_run_model_cache", cached)
+        return cached
 
     def _stepper(self, model, tabs):
         """The integrator for this model, (model, tabs, v, state, xstate, t0, dt, n, cn, every, out, damp) ->

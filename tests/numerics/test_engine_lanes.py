@@ -154,3 +154,46 @@ def test_models_that_do_not_fit_run_on_the_general_engine():
 def test_engine_setting_is_checked():
     with pytest.raises(RanvierError, match="engine"):
         rv.Simulation(_hh(nseg=10), engine="fastest")
+
+
+# ---- follower nodes (ranvier.numerics.followers), taken out by engine="auto"
+
+def _soma():
+    soma = rv.Section("soma", 20.0, 20.0, nseg=1, tags=("soma",))
+    return rv.Cell(rv.Morphology([soma]), mechanisms=[rv.hh_na, rv.hh_k, rv.hh_leak], temperature_degC=6.3)
+
+
+@pytest.mark.parametrize("method", ["be", "cn"])
+def test_one_compartment_without_its_end_nodes(method):
+    # the soma's two zero-area end nodes follow its centre; recordings there read the centre
+    sim = rv.Simulation(_soma(), stimuli=[rv.CurrentClamp.step(rv.Site("soma", 0.5), 0.1, 2.0)],
+                        probes=[rv.Probe(rv.Site("soma", x), ("v",)) for x in (0.0, 0.5, 1.0)],
+                        tstop_ms=40.0, dt_ms=0.025, method=method)
+    recs, m, *_ = sim.prepare()
+    run_model, keep = sim._run_model(m)
+    assert m.parent.shape[0] == 3 and keep.tolist() == [1]
+    fast = sim.run()
+    slow = dataclasses.replace(sim, engine="general").run()
+    assert fast.attrs["engine"] == slow.attrs["engine"] == "general"
+    np.testing.assert_allclose(fast.v.values, slow.v.values, rtol=0, atol=TOL_MV)
+    assert len(_spikes(fast.v.values[1], fast.time.values)) >= 2
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(depth=st.integers(1, 3), where=st.integers(0, 50), rec=st.integers(0, 50), x=st.sampled_from([0.0, 0.3, 1.0]))
+def test_followers_change_no_voltage_on_a_branched_cell(depth, where, rec, x):
+    soma = rv.Section("soma", 20.0, 20.0, nseg=1, tags=("soma",))
+    tree = rv.binary_tree(depth, 80.0, 2.0, parent="soma", parent_x=0.0, nseg=3)
+    cell = rv.Cell(rv.Morphology([soma, *tree]),
+                   mechanisms=[(rv.hh_na, "soma"), (rv.hh_k, "soma"), rv.leak(1e-4, -65.0)], temperature_degC=6.3)
+    names = [s.name for s in cell.morphology.sections]
+    stim_site = rv.Site(names[where % len(names)], x)
+    rec_site = rv.Site(names[rec % len(names)], 1.0 - x)
+    sim = rv.Simulation(cell, stimuli=[rv.CurrentClamp.step(stim_site, 0.3, 1.0)],
+                        probes=[rv.Probe(rec_site, ("v",)), rv.Probe(rv.Site("soma", 0.5), ("v",))],
+                        tstop_ms=8.0, dt_ms=0.025, method="cn")
+    m = sim.prepare()[1]
+    assert sim._run_model(m)[1] is not None  # the leaves' end nodes at least go
+    fast = sim.run()
+    slow = dataclasses.replace(sim, engine="general").run()
+    np.testing.assert_allclose(fast.v.values, slow.v.values, rtol=0, atol=TOL_MV)
