@@ -347,11 +347,20 @@ class Simulation:
         col = {s: i for i, s in enumerate(sites)}
         data: dict[str, np.ndarray] = {}
         unit_of: dict[str, str] = {}
+        cols: dict[str, list[int]] = {}
         for r, ((var, site), unit) in enumerate(zip(recs, units)):
-            if var not in data:
-                data[var] = np.full((len(sites), nsamp), np.nan)
-                unit_of[var] = unit
-            data[var][col[site]] = out[:, r]
+            cols.setdefault(var, []).append(r)
+            unit_of.setdefault(var, unit)
+        for var, rs in cols.items():
+            r0 = rs[0]
+            if rs == list(range(r0, r0 + len(sites))) and all(col[recs[r][1]] == r - r0 for r in rs):
+                # recorded at every site, in site order: the Dataset takes the recording as it is
+                # (a transposed view, no copy; a large batch's recordings are most of its memory)
+                data[var] = out[:, r0:r0 + len(sites)].T
+                continue
+            data[var] = np.full((len(sites), nsamp), np.nan)
+            for r in rs:
+                data[var][col[recs[r][1]]] = out[:, r]
         v_rest_sites = np.array([v_rest[layout.voltage_node(s)] for s in sites])
         # The coordinates depend on the Simulation alone (v_rest too, as the run is deterministic):
         # built once, as xarray Coordinates, they are reused by later runs (building them is
