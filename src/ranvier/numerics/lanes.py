@@ -365,6 +365,9 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
     jend = lm.jump_start[b + 1]
     lane_cell = lm.lane_cell
     tab4 = lm.tab4
+    pair = C == 2 and chan_ng[0] <= 2 and chan_ng[1] <= 2
+    ga0 = chan_g0[0]
+    ga1 = chan_g0[1] if C > 1 else 0
     K = tabs.tab.shape[1]
     vmin = tabs.vmin
     inv_dv = tabs.inv_dv
@@ -462,6 +465,26 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
                             st[sg + i] = inf + (st[sg + i] - inf) * dec
                         for k in range(nbad):
                             st[sg + badi[k]] = sold[k]
+                if pair:
+                    # two channels of one or two gates each (the HH-like case): one pass for both
+                    pa0 = gate_pow[ga0]
+                    pb0 = gate_pow[ga0 + 1] if chan_ng[0] == 2 else 0
+                    pa1 = gate_pow[ga1]
+                    pb1 = gate_pow[ga1 + 1] if chan_ng[1] == 2 else 0
+                    two0 = chan_ng[0] == 2
+                    two1 = chan_ng[1] == 2
+                    sa0 = ga0 * PW
+                    sa1 = ga1 * PW
+                    for i in range(i0, i1):
+                        f0 = gm[i] * _ipow(st[sa0 + i], pa0)
+                        if two0:
+                            f0 *= _ipow(st[sa0 + PW + i], pb0)
+                        f1 = gm[PW + i] * _ipow(st[sa1 + i], pa1)
+                        if two1:
+                            f1 *= _ipow(st[sa1 + PW + i], pb1)
+                        diag[i] = dbase[i] + f0 + f1
+                        rhs[i] = cap_h[i] * v[i] + es[i] + f0 * er[i] + f1 * er[PW + i]
+                    continue
                 for c in range(C):
                     cb = c * PW
                     ng = chan_ng[c]
