@@ -309,13 +309,14 @@ class Simulation:
                 plan = plan_lanes(model, tabs, self.method == "cn")
                 object.__setattr__(self, "_lane_plan", plan)
         if plan is not None:
-            from ranvier.numerics.lanes import LANES, integrate_lanes
+            from ranvier.numerics.lanes import integrate_lanes
 
             def step(m, t, v, state, xstate, t0, dt, n, cn, every, out, damp):
                 return integrate_lanes(plan, m, t, v, state, t0, dt, n, cn, every, out, damp)
 
-            how = (f"one cable cut into {LANES} chained segments" if plan.model.chained
-                   else f"{plan.n_blocks} blocks of {LANES} identical cells")
+            w = plan.model.lanes
+            how = (f"one cable cut into {w} chained segments" if plan.model.chained
+                   else f"{plan.n_blocks} blocks of {w} identical cells")
             return step, f"lanes ({how})"
         step = integrate if n_cells(model) > 1 else integrate_serial  # one group: no thread pool needed
         return step, "general"

@@ -1,7 +1,7 @@
 """The lane engine against the general engine: same model, same answer, to rounding.
 
 The lane engine (ranvier.numerics.lanes) reorders the same arithmetic: gates and channels
-pass over LANES lanes at a time, and one long cable is solved as LANES chained segments
+pass over 8 (batches) or 16 (one cable) lanes at a time, and one long cable is solved as chained segments
 joined by a small reduced system. Nothing about the physics changes, so every recorded
 value must match the general engine's to rounding. 1e-7 mV over hundreds of steps
 and several spikes is far below any physical tolerance and far above double rounding
@@ -145,7 +145,12 @@ def test_models_that_do_not_fit_run_on_the_general_engine():
     ion_current = dataclasses.replace(base, probes=[rv.Probe(rv.Site("cable", 1.0), ("i_na",))])
     mixed = dataclasses.replace(base, cells=tuple(_hh(nseg=20 + (k % 2)) for k in range(2 * LANES)),
                                 stimuli=(), probes=())
-    for sim in (short, no_tables, clamp, ion_current, mixed):
+    batch = dataclasses.replace(base, cells=tuple(_hh(nseg=20) for _ in range(LANES)), probes=(),
+                                stimuli=[rv.CurrentClamp.step(rv.Site("cable", 0.0, cell=k), 0.1, delay_ms=float(k))
+                                         for k in range(LANES)])
+    assert _plan(dataclasses.replace(batch, method="be")) is not None
+    cn_apart = dataclasses.replace(batch, method="cn")  # damped CN steps at different times per cell
+    for sim in (short, no_tables, clamp, ion_current, mixed, cn_apart):
         assert _plan(sim) is None
         res = sim.run()
         assert res.attrs["engine"] == "general"

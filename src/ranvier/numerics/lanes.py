@@ -1,32 +1,33 @@
-"""The lane engine: the same time loop as :mod:`ranvier.numerics.engine`, run on LANES chains at once.
+"""The lane engine: the same time loop as :mod:`ranvier.numerics.engine`, run on W chains at once.
 
 Why it exists. The general engine visits one node at a time. Two things then bound it:
 the Hines elimination is a recurrence along the cable (each node waits for the division
 at the node before it, so the solve runs at the latency of divide-multiply-subtract, not
 at the machine's throughput), and every node decodes its own channel list. When many
 nodes share one membrane "signature" (the same channels, gates, tables and powers) and
-the tree can be cut into LANES pieces of the same shape, both costs go away:
+the tree can be cut into W pieces of the same shape, both costs go away:
 
-* state sits in ``[position, lane]`` order, so the innermost loop of every pass runs over
-  LANES independent lanes: the decoding of a position's channels is shared by the lanes,
-  and LANES independent recurrences fill the pipeline (and SIMD registers) that one
-  recurrence leaves empty;
+* state sits in ``[position, lane]`` order (lanes innermost). Gates and channels are
+  flat loops over a block's slots with one structure for all, and the solve's W
+  independent recurrences fill the pipeline that one recurrence leaves empty (the
+  loops are scalar: LLVM does not vectorise the rate-table gathers, measured);
 * **independent lanes** (``chained == False``): a batch of cells of identical topology
-  and signature, LANES cells per block, blocks in parallel on the thread pool;
-* **chained lanes** (``chained == True``): one long unbranched cable cut into LANES
-  segments. Each segment is eliminated on its own, carrying the unknown voltage of the
-  next segment's first node as a second right-hand side (a "spike" column, as in the
-  SPIKE partitioned solver of Polizzi & Sameh 2006); a small LANES x LANES tridiagonal
-  system for the segments' first nodes then joins them and a last sweep recovers every
-  node. The arithmetic is that of Gaussian elimination in another order, so results
-  agree with the general engine to rounding (the tests hold it to 1e-9 mV).
+  and signature, LANES = 8 cells per block, blocks in parallel on the thread pool;
+* **chained lanes** (``chained == True``): one long unbranched cable cut into
+  CHAIN_LANES = 16 segments. Each segment is eliminated on its own, carrying the unknown
+  voltage of the next segment's first node as a second right-hand side (a "spike"
+  column, as in the SPIKE partitioned solver of Polizzi & Sameh 2006); a small W x W
+  tridiagonal system for the segments' first nodes then joins them and a last sweep
+  recovers every node. The arithmetic is that of Gaussian elimination in another order,
+  so results agree with the general engine to rounding (the tests hold it to 1e-7 mV;
+  observed ~1e-9 mV over several spikes).
 
 The schemes, step order, stimuli, recordings, Crank-Nicolson damping and rate tables
 are the general engine's (see its docstring); :func:`plan_lanes` decides whether a
 lowered model fits (ohmic channels with tabulated voltage-gated gates, current clamps,
-recordings of v and gate states, no synapses, pools or voltage clamps) and returns
-``None`` when it does not, in which case the general engine runs.
-"""
+recordings of v and gate states, no synapses, pools or voltage clamps; for Crank-Nicolson
+batches, stimulus jumps at the same times in every cell) and returns ``None`` when it
+does not, in which case the general engine runs."""
 
 from __future__ import annotations
 
@@ -34,23 +35,30 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit, prange
+from numba import literally, njit, prange, types
+from numba.extending import overload
 
 from ranvier.numerics.rates import gate_inf_rate
 from ranvier.numerics.status import NONFINITE_VOLTAGE, OK
 from ranvier.numerics.stepper import N_DAMPED_STEPS
 
-LANES = 8  # lanes per block: one AVX-512 register of float64, two of AVX2
+# Lanes per block, a compile-time constant of the kernel (numba specialises it per value,
+# so its loops over lanes are unrolled). Measured on P3 and P1 (ns per node-step, one
+# thread): batches 9.3 with 8 lanes, 9.8 with 16; one cable 11.7 with 8 lanes, 11.0 with
+# 16 (its segments' recurrences are longer, so more of them in flight pays).
+LANES = 8  # batches of identical cells
+CHAIN_LANES = 16  # segments of one long cable
 JUMP_EPS = 1e-9
 # smallest problems worth the lane layout (below these the general engine is as fast)
-MIN_CHAIN_NODES = 32 * LANES
+MIN_CHAIN_NODES = 256
 MIN_BATCH_CELLS = LANES
 
 
 class LaneModel(NamedTuple):
-    """One block per row of the 2-D arrays; flat index of (position p, lane l) is p * LANES + l."""
+    """One block per row of the 2-D arrays; flat index of (position p, lane l) is p * W + l."""
 
     n_pos: int  # positions per lane
+    lanes: int  # W, lanes per block
     n_chan: int  # channels per signature
     n_gate: int  # gates per signature
     chained: bool
@@ -136,8 +144,8 @@ def _interval_table(tab: np.ndarray) -> np.ndarray:
 
 def plan_lanes(m, tabs, cn: bool) -> LanePlan | None:
     """The lane layout of model ``m`` with tables ``tabs``, or None where it does not fit."""
-    W = LANES
     ncell = m.cell_node_start.shape[0] - 1
+    W = LANES
     n = m.parent.shape[0]
     if tabs.tab.shape[1] < 2 or m.gate_node.shape[0] == 0:
         return None
@@ -191,6 +199,7 @@ def plan_lanes(m, tabs, cn: bool) -> LanePlan | None:
             jump_start = np.arange(nb + 1, dtype=np.int64) * t0.shape[0]
     elif ncell == 1 and n >= MIN_CHAIN_NODES and m.parent[0] == -1 and np.all(m.parent[1:] == np.arange(n - 1)):
         chained = True
+        W = CHAIN_LANES
         nb = 1
         P = -(-n // W)
         lane_cell = np.full((1, W), -1, np.int64)
@@ -276,7 +285,7 @@ def plan_lanes(m, tabs, cn: bool) -> LanePlan | None:
     run_lo = (np.flatnonzero(edges == 1) * W).astype(np.int64)
     run_hi = (np.flatnonzero(edges == -1) * W).astype(np.int64)
     lm = LaneModel(
-        n_pos=P, n_chan=C, n_gate=G, chained=chained,
+        n_pos=P, lanes=W, n_chan=C, n_gate=G, chained=chained,
         parent_pos=parent_pos, run_lo=run_lo, run_hi=run_hi,
         cap_nF=np.ascontiguousarray(cap, dtype=np.float64),
         gsum0_uS=np.ascontiguousarray(gsum0, dtype=np.float64),
@@ -294,6 +303,25 @@ def plan_lanes(m, tabs, cn: bool) -> LanePlan | None:
     )
     return LanePlan(lm, node_src.astype(np.int64), node_dst, node_zero, pgw(gate_src).astype(np.int64),
                     pgw(gate_dst), nb)
+
+
+def lanes_const(W):
+    """``W`` itself; inside a kernel compiled for a literal W, a constant LLVM can unroll loops by."""
+    return W
+
+
+@overload(lanes_const, inline="always")
+def _lanes_const(W):
+    # a literal-typed argument alone is still a run-time value to LLVM (measured: the lane loops
+    # stay loops, P3 9.3 -> 9.7 ns per node-step); a constant returned from here is not
+    if isinstance(W, types.IntegerLiteral):
+        value = W.literal_value
+
+        def impl(W):
+            return value
+
+        return impl
+    return lambda W: W
 
 
 @njit(inline="always")
@@ -315,13 +343,15 @@ def _ipow(x, p):
 
 
 @njit(cache=True, error_model="numpy")
-def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
+def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, W):
     """Integrate block ``b`` (its ``v`` and gate states ``st`` in lane order) over n_steps.
 
     One function, like :func:`ranvier.numerics.engine.run_cell` and for the same reason.
-    Returns (status, step reached).
+    ``W`` (lanes) is a compile-time literal (the entry points below pass a constant), so
+    that the loops over lanes unroll. Returns (status, step reached).
     """
-    W = LANES
+    literally(W)
+    W = lanes_const(W)
     P = lm.n_pos
     C = lm.n_chan
     G = lm.n_gate
@@ -667,12 +697,12 @@ def damp_store(damp, lane_cell, b, dmp):
 
 @njit(cache=True, parallel=True)
 def integrate_blocks(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
-    """Every block for n_steps, blocks in parallel; (status, step) of the first that failed."""
+    """Every block of a batch (LANES lanes) for n_steps, blocks in parallel; (status, step) of the first that failed."""
     nb = v.shape[0]
     codes = np.zeros(nb, np.int64)
     steps = np.zeros(nb, np.int64)
     for b in prange(nb):
-        code, at = run_block(b, lm, m, tabs, v[b], st[b], t0, dt, n_steps, cn, rec_every, out, damp)
+        code, at = run_block(b, lm, m, tabs, v[b], st[b], t0, dt, n_steps, cn, rec_every, out, damp, LANES)
         codes[b] = code
         steps[b] = at
     for b in range(nb):
@@ -684,7 +714,13 @@ def integrate_blocks(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, da
 @njit(cache=True)
 def integrate_block(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
     """:func:`integrate_blocks` for a single block, without the thread pool."""
-    return run_block(0, lm, m, tabs, v[0], st[0], t0, dt, n_steps, cn, rec_every, out, damp)
+    return run_block(0, lm, m, tabs, v[0], st[0], t0, dt, n_steps, cn, rec_every, out, damp, LANES)
+
+
+@njit(cache=True)
+def integrate_chain(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
+    """One cable as CHAIN_LANES chained segments."""
+    return run_block(0, lm, m, tabs, v[0], st[0], t0, dt, n_steps, cn, rec_every, out, damp, CHAIN_LANES)
 
 
 def integrate_lanes(plan: LanePlan, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
@@ -695,7 +731,10 @@ def integrate_lanes(plan: LanePlan, m, tabs, v, state, t0, dt, n_steps, cn, rec_
     vl = v[plan.node_src]
     vl[plan.node_zero] = 0.0
     sl = state[plan.gate_src] if state.shape[0] else np.zeros(plan.gate_src.shape)
-    step = integrate_blocks if plan.n_blocks > 1 else integrate_block
+    if plan.model.chained:
+        step = integrate_chain
+    else:
+        step = integrate_blocks if plan.n_blocks > 1 else integrate_block
     code, at = step(plan.model, m, tabs, vl, sl, t0, dt, n_steps, cn, rec_every, out, damp)
     v[plan.node_src[plan.node_dst]] = vl[plan.node_dst]
     state[plan.gate_src[plan.gate_dst]] = sl[plan.gate_dst]
