@@ -1,7 +1,7 @@
 """The lane engine against the general engine: same model, same answer, to rounding.
 
 The lane engine (ranvier.numerics.lanes) reorders the same arithmetic: gates and channels
-pass over 8 (batches) or 16 (one cable) lanes at a time, and one long cable is solved as chained segments
+pass over 8 (batches) or 32 (one cable) lanes at a time, and one long cable is solved as chained segments
 joined by a small reduced system. Nothing about the physics changes, so every recorded
 value must match the general engine's to rounding. 1e-7 mV over hundreds of steps
 and several spikes is far below any physical tolerance and far above double rounding

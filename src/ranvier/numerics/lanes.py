@@ -14,7 +14,7 @@ the tree can be cut into W pieces of the same shape, both costs go away:
 * **independent lanes** (``chained == False``): a batch of cells of identical topology
   and signature, LANES = 8 cells per block, blocks in parallel on the thread pool;
 * **chained lanes** (``chained == True``): one long unbranched cable cut into
-  CHAIN_LANES = 16 segments. Each segment is eliminated on its own, carrying the unknown
+  CHAIN_LANES = 32 segments. Each segment is eliminated on its own, carrying the unknown
   voltage of the next segment's first node as a second right-hand side (a "spike"
   column, as in the SPIKE partitioned solver of Polizzi & Sameh 2006); a small W x W
   tridiagonal system for the segments' first nodes then joins them and a last sweep
@@ -44,10 +44,10 @@ from ranvier.numerics.stepper import N_DAMPED_STEPS
 
 # Lanes per block, a compile-time constant of the kernel (numba specialises it per value,
 # so its loops over lanes are unrolled). Measured on P3 and P1 (ns per node-step, one
-# thread): batches 9.3 with 8 lanes, 9.8 with 16; one cable 11.7 with 8 lanes, 11.0 with
-# 16 (its segments' recurrences are longer, so more of them in flight pays).
+# thread): batches 9.3 with 8 lanes, 9.8 with 16; one cable 11.7 with 8 lanes, 11.5 with
+# 16, 10.9 with 32 (its segments' recurrences are longer, so more of them in flight pays).
 LANES = 8  # batches of identical cells
-CHAIN_LANES = 16  # segments of one long cable
+CHAIN_LANES = 32  # segments of one long cable
 JUMP_EPS = 1e-9
 # smallest problems worth the lane layout (below these the general engine is as fast)
 MIN_CHAIN_NODES = 256
