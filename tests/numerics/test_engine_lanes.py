@@ -202,3 +202,31 @@ def test_followers_change_no_voltage_on_a_branched_cell(depth, where, rec, x):
     fast = sim.run()
     slow = dataclasses.replace(sim, engine="general").run()
     np.testing.assert_allclose(fast.v.values, slow.v.values, rtol=0, atol=TOL_MV)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(LANES, 3 * LANES + 1), seed=st.integers(0, 2**16), method=st.sampled_from(["be", "cn"]))
+def test_batches_of_any_size_match_the_general_engine(n, seed, method):
+    rng = np.random.default_rng(seed)
+    cells = [_hh(length_um=float(rng.uniform(100, 400)), diam_um=float(rng.uniform(0.5, 2.0)), nseg=12,
+                 gna=float(rng.uniform(0.08, 0.15))) for _ in range(n)]
+    amps = rng.uniform(0.0, 0.4, n)
+    stimuli = [rv.CurrentClamp.step(rv.Site("cable", 0.0, cell=k), float(amps[k]), delay_ms=1.0) for k in range(n)]
+    probes = [rv.Probe(rv.Site("cable", float(rng.uniform(0, 1)), cell=k), ("v",)) for k in range(n)]
+    sim = rv.Simulation(cells, stimuli=stimuli, probes=probes, tstop_ms=6.0, dt_ms=0.025, method=method)
+    fast, slow = _both(sim)
+    _assert_same(fast, slow)
+
+
+def test_lane_results_do_not_depend_on_threads():
+    n = 3 * LANES
+    cells = [_hh(length_um=300.0, nseg=15, gna=0.1 + 0.001 * k) for k in range(n)]
+    sim = rv.Simulation(cells, stimuli=[rv.CurrentClamp.step(rv.Site("cable", 0.0, cell=k), 0.2) for k in range(n)],
+                        probes=[rv.Probe(rv.Site("cable", 1.0, cell=k), ("v",)) for k in range(n)],
+                        tstop_ms=10.0, dt_ms=0.025)
+    import numba
+
+    one = sim.run(threads=1)
+    two = sim.run(threads=min(2, numba.config.NUMBA_NUM_THREADS))
+    assert "identical cells" in one.attrs["engine"]
+    np.testing.assert_array_equal(one.v.values, two.v.values)
