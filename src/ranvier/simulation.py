@@ -312,12 +312,16 @@ class Simulation:
             from ranvier.numerics.lanes import integrate_lanes
 
             def step(m, t, v, state, xstate, t0, dt, n, cn, every, out, damp):
-                return integrate_lanes(plan, m, t, v, state, t0, dt, n, cn, every, out, damp)
+                return integrate_lanes(plan, m, t, v, state, xstate, t0, dt, n, cn, every, out, damp)
 
-            w = plan.model.lanes
-            how = (f"one cable cut into {w} chained segments" if plan.model.chained
-                   else f"{plan.n_blocks} blocks of {w} identical cells")
-            return step, f"lanes ({how})"
+            parts = []
+            for p in plan.plans:
+                w = p.model.lanes
+                parts.append(f"one cable cut into {w} chained segments" if p.model.chained
+                             else f"{p.cells.shape[0]} identical cells in {p.n_blocks} blocks of {w}")
+            if plan.rest.shape[0]:
+                parts.append(f"{plan.rest.shape[0]} other cells on the general engine")
+            return step, f"lanes ({'; '.join(parts)})"
         step = integrate if n_cells(model) > 1 else integrate_serial  # one group: no thread pool needed
         return step, "general"
 

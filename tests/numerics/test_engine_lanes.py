@@ -143,7 +143,8 @@ def test_models_that_do_not_fit_run_on_the_general_engine():
     no_tables = dataclasses.replace(base, rate_tables=False)
     clamp = dataclasses.replace(base, stimuli=[rv.VoltageClamp.steps(rv.Site("cable", 0.0), -65.0, 0.0, 0.1, 0.5)])
     ion_current = dataclasses.replace(base, probes=[rv.Probe(rv.Site("cable", 1.0), ("i_na",))])
-    mixed = dataclasses.replace(base, cells=tuple(_hh(nseg=20 + (k % 2)) for k in range(2 * LANES)),
+    # fewer than LANES cells of each structure: no class is worth lanes
+    mixed = dataclasses.replace(base, cells=tuple(_hh(nseg=20 + (k % 2)) for k in range(2 * LANES - 2)),
                                 stimuli=(), probes=())
     batch = dataclasses.replace(base, cells=tuple(_hh(nseg=20) for _ in range(LANES)), probes=(),
                                 stimuli=[rv.CurrentClamp.step(rv.Site("cable", 0.0, cell=k), 0.1, delay_ms=float(k))
@@ -230,3 +231,20 @@ def test_lane_results_do_not_depend_on_threads():
     two = sim.run(threads=min(2, numba.config.NUMBA_NUM_THREADS))
     assert "identical cells" in one.attrs["engine"]
     np.testing.assert_array_equal(one.v.values, two.v.values)
+
+
+def test_classes_of_identical_cells_run_in_lanes_and_the_rest_on_the_general_engine():
+    # LANES cells of one length, LANES + 2 of another, 3 odd ones: two lane plans and a remainder
+    sizes = [30] * LANES + [24] * (LANES + 2) + [10, 11, 12]
+    order = np.random.default_rng(7).permutation(len(sizes))  # classes interleaved in the batch
+    cells = [_hh(length_um=10.0 * sizes[k], nseg=sizes[k], gna=0.1 + 0.001 * k) for k in order]
+    n = len(cells)
+    sim = rv.Simulation(cells, stimuli=[rv.CurrentClamp.step(rv.Site("cable", 0.0, cell=k), 0.15 + 0.01 * k, 0.5)
+                                        for k in range(n)],
+                        probes=[rv.Probe(rv.Site("cable", 1.0, cell=k), ("v",)) for k in range(n)],
+                        tstop_ms=12.0, dt_ms=0.025, method="be")
+    sched = _plan(sim)
+    assert sorted(p.cells.shape[0] for p in sched.plans) == [LANES, LANES + 2] and sched.rest.shape[0] == 3
+    fast, slow = _both(sim)
+    assert "3 other cells on the general engine" in fast.attrs["engine"]
+    _assert_same(fast, slow)

@@ -438,6 +438,22 @@ def integrate(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, da
     return OK, n_steps
 
 
+@njit(cache=True, parallel=True)
+def integrate_cells(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp, cells):
+    """:func:`integrate` for the cells (groups) listed in ``cells`` only."""
+    k = cells.shape[0]
+    codes = np.zeros(k, np.int64)
+    steps = np.zeros(k, np.int64)
+    for q in prange(k):
+        code, at = run_cell(cells[q], m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp)
+        codes[q] = code
+        steps[q] = at
+    for q in range(k):
+        if codes[q] != OK:
+            return codes[q], steps[q]
+    return OK, n_steps
+
+
 @njit(cache=True)
 def integrate_serial(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
     """:func:`integrate` without the thread pool, for a batch of one group.

@@ -98,6 +98,14 @@ class LanePlan(NamedTuple):
     gate_src: np.ndarray  # int64[nb, G*P*W]: gate-major, slot innermost
     gate_dst: np.ndarray  # bool[nb, G*P*W]
     n_blocks: int
+    cells: np.ndarray  # int64: the general model's cells (groups) this plan runs
+
+
+class LaneSchedule(NamedTuple):
+    """Lane plans for some or all cells; ``rest``: cells the general engine runs."""
+
+    plans: tuple
+    rest: np.ndarray
 
 
 def _signature(m, tabs, nodes):
@@ -142,11 +150,16 @@ def _interval_table(tab: np.ndarray) -> np.ndarray:
     return out.ravel()
 
 
-def plan_lanes(m, tabs, cn: bool) -> LanePlan | None:
-    """The lane layout of model ``m`` with tables ``tabs``, or None where it does not fit."""
-    ncell = m.cell_node_start.shape[0] - 1
-    W = LANES
+def plan_lanes(m, tabs, cn: bool) -> "LaneSchedule | None":
+    """The lane layout of model ``m`` with tables ``tabs``, or None where no part of it fits.
+
+    One cell: the chained layout if it is one long unbranched cable. Several: the cells are
+    sorted into classes of identical structure (topology, which nodes carry the channels,
+    and for Crank-Nicolson the stimulus jump times); every class of at least
+    MIN_BATCH_CELLS cells runs in lanes, the rest on the general engine.
+    """
     n = m.parent.shape[0]
+    ncell = m.cell_node_start.shape[0] - 1
     if tabs.tab.shape[1] < 2 or m.gate_node.shape[0] == 0:
         return None
     if (m.vc_node.shape[0] or m.pool_node.shape[0] or m.cleft_par.shape[0] or m.src_kind.shape[0]
@@ -155,49 +168,68 @@ def plan_lanes(m, tabs, cn: bool) -> LanePlan | None:
     sig = _signature(m, tabs, np.arange(n))
     if sig is None:
         return None
+    if ncell == 1:
+        plan = _plan(m, tabs, cn, sig, None)
+        return None if plan is None else LaneSchedule((plan,), np.zeros(0, np.int64))
+    has = np.zeros(n, bool)
+    has[sig[0]] = True
+    classes: dict[bytes, list[int]] = {}
+    js = m.cell_jump_start
+    for c in range(ncell):
+        lo, hi = m.cell_node_start[c], m.cell_node_start[c + 1]
+        rel = np.where(m.parent[lo:hi] >= 0, m.parent[lo:hi] - lo, -1)
+        key = rel.tobytes() + b"|" + has[lo:hi].tobytes()
+        if cn:  # lanes move in lockstep: a block's cells must damp the same steps
+            key += b"|" + m.jump_t[js[c]:js[c + 1]].tobytes()
+        classes.setdefault(key, []).append(c)
+    plans = []
+    for cells in classes.values():
+        if len(cells) >= MIN_BATCH_CELLS:
+            plans.append(_plan(m, tabs, cn, sig, np.asarray(cells, np.int64)))
+    if not plans:
+        return None
+    covered = np.zeros(ncell, bool)
+    for pl in plans:
+        covered[pl.cells] = True
+    return LaneSchedule(tuple(plans), np.flatnonzero(~covered).astype(np.int64))
+
+
+def _plan(m, tabs, cn: bool, sig, cells) -> LanePlan | None:
+    """Lanes for the cells ``cells`` (identical structure, at least MIN_BATCH_CELLS of them), or
+    the chained layout of the model's single cell (``cells`` None); None if it does not fit."""
+    W = LANES
+    n = m.parent.shape[0]
     with_ch, chans, gates = sig
     C = chans.shape[1]
     G = gates.shape[1]
-    sizes = np.diff(m.cell_node_start)
-    chained = False
-    if ncell >= MIN_BATCH_CELLS and np.all(sizes == sizes[0]):
-        P = int(sizes[0])
-        starts = m.cell_node_start[:-1]
-        rel_parent = m.parent.reshape(ncell, P) - starts[:, None]
-        rel_parent[m.parent.reshape(ncell, P) < 0] = -1
-        if np.any(rel_parent != rel_parent[0]):
-            return None
-        has = np.zeros(n, bool)
-        has[with_ch] = True
-        has = has.reshape(ncell, P)
-        if np.any(has != has[0]):
-            return None
-        if cn:  # lanes move in lockstep: every cell must damp the same steps
-            js = m.cell_jump_start
-            t0 = m.jump_t[js[0]:js[1]]
-            for c in range(1, ncell):
-                tc = m.jump_t[js[c]:js[c + 1]]
-                if tc.shape != t0.shape or np.any(tc != t0):
-                    return None
-        nb = -(-ncell // W)
-        lane_cell = np.arange(nb * W).reshape(nb, W)
-        lane_cell[lane_cell >= ncell] = -1
-        src_cell = np.where(lane_cell >= 0, lane_cell, (np.arange(nb) * W)[:, None])  # padding copies lane 0
-        # slot (b, p, l) -> node starts[src_cell[b, l]] + p
-        node_src = (starts[src_cell][:, None, :] + np.arange(P)[None, :, None]).reshape(nb, P * W)
+    chained = cells is None
+    if not chained:
+        ncls = cells.shape[0]
+        c0_ = cells[0]
+        lo0 = m.cell_node_start[c0_]
+        P = int(m.cell_node_start[c0_ + 1] - lo0)
+        starts = m.cell_node_start[cells]
+        parent_pos = np.where(m.parent[lo0:lo0 + P] >= 0, m.parent[lo0:lo0 + P] - lo0, -1).astype(np.int64)
+        has0 = np.zeros(n, bool)
+        has0[with_ch] = True
+        active = has0[lo0:lo0 + P].astype(np.int64)
+        nb = -(-ncls // W)
+        lane_idx = np.arange(nb * W).reshape(nb, W)
+        lane_cell = np.where(lane_idx < ncls, cells[np.minimum(lane_idx, ncls - 1)], -1)
+        src_k = np.where(lane_idx < ncls, lane_idx, (np.arange(nb) * W)[:, None])  # padding copies lane 0
+        # slot (b, p, l) -> node starts[src_k[b, l]] + p
+        node_src = (starts[src_k][:, None, :] + np.arange(P)[None, :, None]).reshape(nb, P * W)
         node_dst = np.broadcast_to((lane_cell >= 0)[:, None, :], (nb, P, W)).reshape(nb, P * W).copy()
         node_zero = np.zeros((nb, P * W), bool)
-        parent_pos = rel_parent[0].astype(np.int64)
-        active = has[0].astype(np.int64)
         offd = m.offd[node_src]
         jump_start = np.zeros(nb + 1, np.int64)
         jump_t = np.zeros(0)
         if cn:
             js = m.cell_jump_start
-            t0 = m.jump_t[js[0]:js[1]]
+            t0 = m.jump_t[js[c0_]:js[c0_ + 1]]
             jump_t = np.tile(t0, nb)
             jump_start = np.arange(nb + 1, dtype=np.int64) * t0.shape[0]
-    elif ncell == 1 and n >= MIN_CHAIN_NODES and m.parent[0] == -1 and np.all(m.parent[1:] == np.arange(n - 1)):
+    elif n >= MIN_CHAIN_NODES and m.parent[0] == -1 and np.all(m.parent[1:] == np.arange(n - 1)):
         chained = True
         W = CHAIN_LANES
         nb = 1
@@ -256,6 +288,7 @@ def plan_lanes(m, tabs, cn: bool) -> LanePlan | None:
         blk_of[node_src[b][keep]] = b
     ic_b = blk_of[m.ic_node]
     order = np.argsort(ic_b, kind="stable")
+    order = order[ic_b[order] >= 0]  # clamps of cells outside this plan are the general engine's
     ic_start = np.searchsorted(ic_b[order], np.arange(nb + 1)).astype(np.int64)
     ic_slot = slot_of[m.ic_node][order]
     ic_k = order.astype(np.int64)
@@ -273,9 +306,8 @@ def plan_lanes(m, tabs, cn: bool) -> LanePlan | None:
                      gblk_of[np.where(m.rec_kind == 1, m.rec_index, 0)]) if nrec else np.zeros(0, np.int64)
     rec_s = np.where(m.rec_kind == 0, slot_of[np.where(m.rec_kind == 0, m.rec_index, 0)],
                      gslot_of[np.where(m.rec_kind == 1, m.rec_index, 0)]) if nrec else np.zeros(0, np.int64)
-    if np.any(rec_b < 0) or np.any(ic_slot < 0):
-        return None
     rorder = np.argsort(rec_b, kind="stable")
+    rorder = rorder[rec_b[rorder] >= 0]  # likewise recordings
     rec_start = np.searchsorted(rec_b[rorder], np.arange(nb + 1)).astype(np.int64)
 
     def pgw(a):  # [nb, P*W, G] -> [nb, g*P*W + p*W + l]
@@ -301,8 +333,9 @@ def plan_lanes(m, tabs, cn: bool) -> LanePlan | None:
         jump_start=jump_start, jump_t=np.asarray(jump_t, np.float64), lane_cell=lane_cell.astype(np.int64),
         tab4=_interval_table(tabs.tab),
     )
+    covered = np.array([0], np.int64) if chained else cells
     return LanePlan(lm, node_src.astype(np.int64), node_dst, node_zero, pgw(gate_src).astype(np.int64),
-                    pgw(gate_dst), nb)
+                    pgw(gate_dst), nb, covered)
 
 
 def lanes_const(W):
@@ -723,19 +756,31 @@ def integrate_chain(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, dam
     return run_block(0, lm, m, tabs, v[0], st[0], t0, dt, n_steps, cn, rec_every, out, damp, CHAIN_LANES)
 
 
-def integrate_lanes(plan: LanePlan, m, tabs, v, state, t0, dt, n_steps, cn, rec_every, out, damp):
-    """Run the general model's ``v`` and ``state`` through the lane engine and write them back.
+def integrate_lanes(schedule: LaneSchedule, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
+    """Run the general model's ``v`` and ``state`` through the lane plans (and the general engine
+    for the cells no plan covers) and write them back.
 
     Same arguments and result as :func:`ranvier.numerics.engine.integrate`.
     """
-    vl = v[plan.node_src]
-    vl[plan.node_zero] = 0.0
-    sl = state[plan.gate_src] if state.shape[0] else np.zeros(plan.gate_src.shape)
-    if plan.model.chained:
-        step = integrate_chain
-    else:
-        step = integrate_blocks if plan.n_blocks > 1 else integrate_block
-    code, at = step(plan.model, m, tabs, vl, sl, t0, dt, n_steps, cn, rec_every, out, damp)
-    v[plan.node_src[plan.node_dst]] = vl[plan.node_dst]
-    state[plan.gate_src[plan.gate_dst]] = sl[plan.gate_dst]
-    return code, at
+    from ranvier.numerics.engine import integrate_cells
+
+    first = (OK, n_steps)
+    for plan in schedule.plans:
+        vl = v[plan.node_src]
+        vl[plan.node_zero] = 0.0
+        sl = state[plan.gate_src]
+        if plan.model.chained:
+            step = integrate_chain
+        else:
+            step = integrate_blocks if plan.n_blocks > 1 else integrate_block
+        code, at = step(plan.model, m, tabs, vl, sl, t0, dt, n_steps, cn, rec_every, out, damp)
+        v[plan.node_src[plan.node_dst]] = vl[plan.node_dst]
+        state[plan.gate_src[plan.gate_dst]] = sl[plan.gate_dst]
+        if code != OK and first[0] == OK:
+            first = (code, at)
+    if schedule.rest.shape[0]:
+        code, at = integrate_cells(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp,
+                                   schedule.rest)
+        if code != OK and first[0] == OK:
+            first = (code, at)
+    return first
