@@ -69,10 +69,10 @@ class Simulation:
     engine : "auto" or "general"
         "auto" (default): zero-area end nodes that merely follow their neighbour are taken
         out of the system (:mod:`ranvier.numerics.followers`), and the lane engine
-        (:mod:`ranvier.numerics.lanes`) runs where the model fits it (a batch of identical
-        cells, or one long unbranched cable, whose nodes all carry the same ohmic
-        voltage-gated channels or none; current clamps; rate tables on), else the general
-        engine. "general": the general engine on the model as assembled. Both give the same
+        (:mod:`ranvier.numerics.lanes`) runs what fits it (in a batch, every class of at
+        least 8 structurally identical cells; or one long unbranched cable; their nodes
+        carrying the same ohmic voltage-gated channels or none; current clamps; rate tables
+        on), the general engine the rest. "general": the general engine on the model as assembled. Both give the same
         answer to rounding (tested); "auto" is about twice as fast where lanes apply.
     """
 

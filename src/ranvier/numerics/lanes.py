@@ -11,8 +11,9 @@ the tree can be cut into W pieces of the same shape, both costs go away:
   flat loops over a block's slots with one structure for all, and the solve's W
   independent recurrences fill the pipeline that one recurrence leaves empty (the
   loops are scalar: LLVM does not vectorise the rate-table gathers, measured);
-* **independent lanes** (``chained == False``): a batch of cells of identical topology
-  and signature, LANES = 8 cells per block, blocks in parallel on the thread pool;
+* **independent lanes** (``chained == False``): cells of identical structure, LANES = 8
+  per block, blocks in parallel on the thread pool (a batch is sorted into classes of
+  identical cells; classes too small for lanes run on the general engine);
 * **chained lanes** (``chained == True``): one long unbranched cable cut into
   CHAIN_LANES = 32 segments. Each segment is eliminated on its own, carrying the unknown
   voltage of the next segment's first node as a second right-hand side (a "spike"
