@@ -70,9 +70,10 @@ class Simulation:
         "auto" (default): zero-area end nodes that merely follow their neighbour are taken
         out of the system (:mod:`ranvier.numerics.followers`), and the lane engine
         (:mod:`ranvier.numerics.lanes`) runs what fits it (in a batch, every class of at
-        least 8 structurally identical cells; or one long unbranched cable; their nodes
-        carrying the same ohmic voltage-gated channels or none; current clamps; rate tables
-        on), the general engine the rest. "general": the general engine on the model as assembled. Both give the same
+        least 8 structurally identical cells; a single cell of 64 nodes or more, as 32
+        chained segments if it is one unbranched cable; their nodes carrying the same ohmic
+        voltage-gated channels or none; current clamps; rate tables on), the general engine
+        the rest. "general": the general engine on the model as assembled. Both give the same
         answer to rounding (tested); "auto" is about twice as fast where lanes apply.
     """
 
@@ -317,8 +318,12 @@ class Simulation:
             parts = []
             for p in plan.plans:
                 w = p.model.lanes
-                parts.append(f"one cable cut into {w} chained segments" if p.model.chained
-                             else f"{p.cells.shape[0]} identical cells in {p.n_blocks} blocks of {w}")
+                if p.model.chained:
+                    parts.append(f"one cable cut into {w} chained segments")
+                elif w == 1:
+                    parts.append("one branched cell in one lane")
+                else:
+                    parts.append(f"{p.cells.shape[0]} identical cells in {p.n_blocks} blocks of {w}")
             if plan.rest.shape[0]:
                 parts.append(f"{plan.rest.shape[0]} other cells on the general engine")
             return step, f"lanes ({'; '.join(parts)})"

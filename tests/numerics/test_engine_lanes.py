@@ -248,3 +248,25 @@ def test_classes_of_identical_cells_run_in_lanes_and_the_rest_on_the_general_eng
     fast, slow = _both(sim)
     assert "3 other cells on the general engine" in fast.attrs["engine"]
     _assert_same(fast, slow)
+
+
+@pytest.mark.parametrize("method", ["be", "cn"])
+def test_one_branched_cell_in_one_lane(method):
+    # P4 in small: HH soma and axon, passive binary dendrites; any tree runs in a single lane
+    soma = rv.Section("soma", 20.0, 20.0, nseg=1, tags=("soma",))
+    tree = rv.binary_tree(3, 100.0, 3.0, parent="soma", parent_x=0.0, nseg=5)
+    axon = rv.Section("axon", 300.0, 1.0, parent="soma", parent_x=1.0, nseg=60, tags=("axon",))
+    cell = rv.Cell(rv.Morphology([soma, *tree, axon]),
+                   mechanisms=[(rv.hh_na, ("soma", "axon")), (rv.hh_k, ("soma", "axon")),
+                               (rv.hh_leak, ("soma", "axon")), (rv.leak(1e-4, -65.0), "dend")],
+                   temperature_degC=6.3)
+    leaf = [s.name for s in cell.morphology.sections][-2]
+    sim = rv.Simulation(cell, stimuli=[rv.CurrentClamp.step(rv.Site("soma", 0.5), 0.6, 1.0),
+                                       rv.CurrentClamp.step(rv.Site(leaf, 1.0), -0.05, 3.0, 4.0)],
+                        probes=[rv.Probe(rv.Site("soma", 0.5), ("v", "hh_na_m")), rv.Probe(rv.Site("axon", 1.0), ("v",)),
+                                rv.Probe(rv.Site(leaf, 0.5), ("v",))],
+                        tstop_ms=15.0, dt_ms=0.025, method=method)
+    fast, slow = _both(sim)
+    assert "one branched cell in one lane" in fast.attrs["engine"]
+    _assert_same(fast, slow)
+    assert len(_spikes(fast.v.values[1], fast.time.values)) >= 1  # it fires, and the spike reaches the axon's end

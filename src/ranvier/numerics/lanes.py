@@ -14,6 +14,10 @@ the tree can be cut into W pieces of the same shape, both costs go away:
 * **independent lanes** (``chained == False``): cells of identical structure, LANES = 8
   per block, blocks in parallel on the thread pool (a batch is sorted into classes of
   identical cells; classes too small for lanes run on the general engine);
+* **one lane** (W = 1): a single branched cell. No lanes to interleave, but the flat
+  gate and channel passes (no per-node decoding) still pay (P4: 0.148 -> 0.103 s);
+  the solve is the general engine's, with the parent's update kept in registers along
+  unbranched stretches;
 * **chained lanes** (``chained == True``): one long unbranched cable cut into
   CHAIN_LANES = 32 segments. Each segment is eliminated on its own, carrying the unknown
   voltage of the next segment's first node as a second right-hand side (a "spike"
@@ -53,6 +57,7 @@ JUMP_EPS = 1e-9
 # smallest problems worth the lane layout (below these the general engine is as fast)
 MIN_CHAIN_NODES = 256
 MIN_BATCH_CELLS = LANES
+MIN_TREE_NODES = 64  # a single branched cell runs in one lane from this size
 
 
 class LaneModel(NamedTuple):
@@ -171,6 +176,8 @@ def plan_lanes(m, tabs, cn: bool) -> "LaneSchedule | None":
         return None
     if ncell == 1:
         plan = _plan(m, tabs, cn, sig, None)
+        if plan is None and n >= MIN_TREE_NODES:  # a branched cell: one lane, the flat passes still pay
+            plan = _plan(m, tabs, cn, sig, np.zeros(1, np.int64), 1)
         return None if plan is None else LaneSchedule((plan,), np.zeros(0, np.int64))
     has = np.zeros(n, bool)
     has[sig[0]] = True
@@ -195,10 +202,9 @@ def plan_lanes(m, tabs, cn: bool) -> "LaneSchedule | None":
     return LaneSchedule(tuple(plans), np.flatnonzero(~covered).astype(np.int64))
 
 
-def _plan(m, tabs, cn: bool, sig, cells) -> LanePlan | None:
-    """Lanes for the cells ``cells`` (identical structure, at least MIN_BATCH_CELLS of them), or
-    the chained layout of the model's single cell (``cells`` None); None if it does not fit."""
-    W = LANES
+def _plan(m, tabs, cn: bool, sig, cells, W: int = LANES) -> LanePlan | None:
+    """W lanes for the cells ``cells`` (identical structure), or the chained layout of the
+    model's single cell (``cells`` None); None if it does not fit."""
     n = m.parent.shape[0]
     with_ch, chans, gates = sig
     C = chans.shape[1]
@@ -626,7 +632,43 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                 rhs[ic_slot[q]] += val
             # ---- the solve (into x, then v; writing v directly measured 3% slower)
             xs = x
-            if not chained:
+            if W == 1:
+                # one lane: the general engine's tree solve, the parent's update kept in registers
+                # along unbranched stretches (there the recurrence is all there is)
+                carry = -1
+                c_d = 0.0
+                c_r = 0.0
+                for p in range(P - 1, -1, -1):
+                    d = diag[p]
+                    r = rhs[p]
+                    if carry == p:
+                        d -= c_d
+                        r -= c_r
+                    inv = 1.0 / d
+                    diag[p] = inv
+                    rhs[p] = r
+                    par = parent_pos[p]
+                    carry = -1
+                    if par >= 0:
+                        fl = od[p] * inv
+                        if par == p - 1:
+                            carry = par
+                            c_d = fl * od[p]
+                            c_r = fl * r
+                        else:
+                            diag[par] -= fl * od[p]
+                            rhs[par] -= fl * r
+                x_prev = 0.0
+                for p in range(P):
+                    par = parent_pos[p]
+                    if par >= 0:
+                        xp = x_prev if par == p - 1 else xs[par]
+                        xi = (rhs[p] - od[p] * xp) * diag[p]
+                    else:
+                        xi = rhs[p] * diag[p]
+                    xs[p] = xi
+                    x_prev = xi
+            elif not chained:
                 for p in range(P - 1, -1, -1):
                     base = p * W
                     par = parent_pos[p]
@@ -752,6 +794,12 @@ def integrate_block(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, dam
 
 
 @njit(cache=True)
+def integrate_single(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
+    """One cell of any shape in one lane: the general engine's tree solve with the flat passes."""
+    return run_block(0, lm, m, tabs, v[0], st[0], t0, dt, n_steps, cn, rec_every, out, damp, 1)
+
+
+@njit(cache=True)
 def integrate_chain(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
     """One cable as CHAIN_LANES chained segments."""
     return run_block(0, lm, m, tabs, v[0], st[0], t0, dt, n_steps, cn, rec_every, out, damp, CHAIN_LANES)
@@ -772,6 +820,8 @@ def integrate_lanes(schedule: LaneSchedule, m, tabs, v, state, xstate, t0, dt, n
         sl = state[plan.gate_src]
         if plan.model.chained:
             step = integrate_chain
+        elif plan.model.lanes == 1:
+            step = integrate_single
         else:
             step = integrate_blocks if plan.n_blocks > 1 else integrate_block
         code, at = step(plan.model, m, tabs, vl, sl, t0, dt, n_steps, cn, rec_every, out, damp)
