@@ -25,7 +25,7 @@ from numba import njit, prange
 
 from ranvier.numerics.membrane import FARADAY, GHK_DV_MV, ghk_unit_density
 from ranvier.numerics.rates import gate_inf_rate
-from ranvier.numerics.waveform import wave_value
+from ranvier.numerics.waveform import wave_at, wave_value
 from ranvier.numerics.status import NONFINITE_VOLTAGE, OK
 from ranvier.numerics.stepper import N_DAMPED_STEPS
 
@@ -309,38 +309,21 @@ def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, 
                                                     v, state, t)
             if s == n_steps:
                 break
-            # ---- stimuli at the middle of this solve, then the Hines solve. The waveform look-up is
-            # written out for current and voltage clamps alike (ranvier.numerics.waveform.wave_value's logic, with a search hint): a call per
-            # stimulus per solve passes arrays and costs ~0.2 us, a tenth of a one-compartment step.
+            # ---- stimuli at the middle of this solve (waveforms read with a search hint, inlined),
+            # then the Hines solve
             if nsub == 2:
                 t_eval = t + (0.25 + 0.5 * sub) * dt
             else:
                 t_eval = t + 0.5 * dt
             for q in range(ic0, ic1):
                 k = ic_order[q]
-                lo = ic_start[k]
-                jj = ptr_ic[q - ic0]
-                hi = lo + ic_count[k]
-                while jj + 1 < hi and wave_t[jj + 1] <= t_eval:
-                    jj += 1
-                ptr_ic[q - ic0] = jj
-                if t_eval < wave_t[lo] or jj + 1 >= hi or ic_interp[k] == 0 or wave_t[jj + 1] == wave_t[jj]:
-                    val = wave_y[lo] if t_eval < wave_t[lo] else wave_y[jj]
-                else:
-                    val = wave_y[jj] + (t_eval - wave_t[jj]) / (wave_t[jj + 1] - wave_t[jj]) * (wave_y[jj + 1] - wave_y[jj])
+                val, ptr_ic[q - ic0] = wave_at(t_eval, wave_t, wave_y, ic_start[k], ic_count[k], ic_interp[k],
+                                               ptr_ic[q - ic0])
                 rhs[ic_node[k] - n0] += val
             for q in range(vc0, vc1):
                 k = vc_order[q]
-                lo = vc_start[k]
-                jj = ptr_vc[q - vc0]
-                hi = lo + vc_count[k]
-                while jj + 1 < hi and wave_t[jj + 1] <= t_eval:
-                    jj += 1
-                ptr_vc[q - vc0] = jj
-                if t_eval < wave_t[lo] or jj + 1 >= hi or vc_interp[k] == 0 or wave_t[jj + 1] == wave_t[jj]:
-                    val = wave_y[lo] if t_eval < wave_t[lo] else wave_y[jj]
-                else:
-                    val = wave_y[jj] + (t_eval - wave_t[jj]) / (wave_t[jj + 1] - wave_t[jj]) * (wave_y[jj + 1] - wave_y[jj])
+                val, ptr_vc[q - vc0] = wave_at(t_eval, wave_t, wave_y, vc_start[k], vc_count[k], vc_interp[k],
+                                               ptr_vc[q - vc0])
                 g = vc_g_uS[k]
                 diag[vc_node[k] - n0] += g
                 rhs[vc_node[k] - n0] += g * val

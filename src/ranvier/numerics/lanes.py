@@ -45,6 +45,7 @@ from numba.extending import overload
 
 from ranvier.numerics.rates import gate_inf_rate
 from ranvier.numerics.status import NONFINITE_VOLTAGE, OK
+from ranvier.numerics.waveform import wave_at
 from ranvier.numerics.stepper import N_DAMPED_STEPS
 
 # Lanes per block, a compile-time constant of the kernel (numba specialises it per value,
@@ -619,16 +620,8 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                 t_eval = t + 0.5 * dt
             for q in range(q_ic0, q_ic1):
                 k = ic_k[q]
-                lo = ic_start[k]
-                jw = ptr_ic[q - q_ic0]
-                hi = lo + ic_count[k]
-                while jw + 1 < hi and wave_t[jw + 1] <= t_eval:
-                    jw += 1
-                ptr_ic[q - q_ic0] = jw
-                if t_eval < wave_t[lo] or jw + 1 >= hi or ic_interp[k] == 0 or wave_t[jw + 1] == wave_t[jw]:
-                    val = wave_y[lo] if t_eval < wave_t[lo] else wave_y[jw]
-                else:
-                    val = wave_y[jw] + (t_eval - wave_t[jw]) / (wave_t[jw + 1] - wave_t[jw]) * (wave_y[jw + 1] - wave_y[jw])
+                val, ptr_ic[q - q_ic0] = wave_at(t_eval, wave_t, wave_y, ic_start[k], ic_count[k], ic_interp[k],
+                                                 ptr_ic[q - q_ic0])
                 rhs[ic_slot[q]] += val
             # ---- the solve (into x, then v; writing v directly measured 3% slower)
             xs = x

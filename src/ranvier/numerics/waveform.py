@@ -29,3 +29,22 @@ def wave_value(t, wt, wy, start, count, interp):
         return wy[lo]
     f = (t - wt[lo]) / (wt[lo + 1] - wt[lo])
     return wy[lo] + f * (wy[lo + 1] - wy[lo])
+
+
+@njit(inline="always")
+def wave_at(t, wt, wy, start, count, interp, hint):
+    """:func:`wave_value` for times that only increase: (value, new hint).
+
+    ``hint`` is the breakpoint found last time (start it at ``start``); the search walks
+    on from there. Inlined into the time loops (a call that passes arrays would cost
+    reference counting per stimulus per step).
+    """
+    hi = start + count
+    j = hint
+    while j + 1 < hi and wt[j + 1] <= t:
+        j += 1
+    if t < wt[start]:
+        return wy[start], j
+    if j + 1 >= hi or interp == 0 or wt[j + 1] == wt[j]:
+        return wy[j], j
+    return wy[j] + (t - wt[j]) / (wt[j + 1] - wt[j]) * (wy[j + 1] - wy[j]), j
