@@ -33,6 +33,28 @@ from ranvier.numerics.stepper import N_DAMPED_STEPS
 JUMP_EPS = 1e-9
 
 
+@njit(inline="always")
+def step_scheme(s, n_steps, cn, t, dt, eps, jump_t, jp, jend, damp_left):
+    """How step ``s`` is taken: (sub-steps, extrapolate, jump pointer, damped steps still owed).
+
+    Backward Euler: one solve. Crank-Nicolson: a half-step solve and extrapolation, except
+    that a stimulus jump inside the step owes N_DAMPED_STEPS steps of two backward-Euler
+    half steps (Rannacher 1984), this one and the next. Inlined into both time loops.
+    """
+    nsub = 1
+    extrapolate = False
+    if s < n_steps and cn:
+        while jp < jend and jump_t[jp] < t + dt - eps:
+            damp_left = N_DAMPED_STEPS
+            jp += 1
+        if damp_left > 0:
+            nsub = 2
+            damp_left -= 1
+        else:
+            extrapolate = True
+    return nsub, extrapolate, jp, damp_left
+
+
 @njit(cache=True)
 def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
     """Integrate cell ``c`` over n_steps; returns (status, step reached).
@@ -161,17 +183,7 @@ def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, 
 
     for s in range(n_steps + 1):
         t = t0 + s * dt
-        nsub = 1
-        extrapolate = False
-        if s < n_steps and cn:
-            while jp < jend and jump_t[jp] < t + dt - eps:
-                damp[c] = N_DAMPED_STEPS
-                jp += 1
-            if damp[c] > 0:
-                nsub = 2
-                damp[c] -= 1
-            else:
-                extrapolate = True
+        nsub, extrapolate, jp, damp[c] = step_scheme(s, n_steps, cn, t, dt, eps, jump_t, jp, jend, damp[c])
         for sub in range(nsub):
             # ---- gates (first pass of a step after the first) and the system for the present v
             update = sub == 0 and s > 0
@@ -398,30 +410,6 @@ def _record_other(r, kind, idx, rec_list_start, rec_list_count, rec_list, rec_li
 
 
 @njit(cache=True, parallel=True)
-def integrate(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
-    """Run every cell of the batch for ``n_steps`` steps of ``dt`` ms from ``t0``.
-
-    ``xstate`` holds the other state variables: [Ca2+] of every pool, then the available
-    vesicle fraction and the transmitter concentration of every cleft.
-    ``out`` has n_steps // rec_every + 1 rows (the first is the initial state);
-    ``damp`` (int64 per cell, zeros at the start of a run) carries the damped
-    Crank-Nicolson steps still owed from one call to the next.
-    Returns (status, step) of the first cell that failed, else (OK, n_steps).
-    """
-    ncell = m.cell_node_start.shape[0] - 1
-    codes = np.zeros(ncell, np.int64)
-    steps = np.zeros(ncell, np.int64)
-    for c in prange(ncell):
-        code, at = run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp)
-        codes[c] = code
-        steps[c] = at
-    for c in range(ncell):
-        if codes[c] != OK:
-            return codes[c], steps[c]
-    return OK, n_steps
-
-
-@njit(cache=True, parallel=True)
 def integrate_cells(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp, cells):
     """:func:`integrate` for the cells (groups) listed in ``cells`` only."""
     k = cells.shape[0]
@@ -435,6 +423,21 @@ def integrate_cells(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, o
         if codes[q] != OK:
             return codes[q], steps[q]
     return OK, n_steps
+
+
+@njit(cache=True)
+def integrate(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
+    """Run every cell of the batch for ``n_steps`` steps of ``dt`` ms from ``t0``, cells in parallel.
+
+    ``xstate`` holds the other state variables: [Ca2+] of every pool, then the available
+    vesicle fraction and the transmitter concentration of every cleft.
+    ``out`` has n_steps // rec_every + 1 rows (the first is the initial state);
+    ``damp`` (int64 per cell, zeros at the start of a run) carries the damped
+    Crank-Nicolson steps still owed from one call to the next.
+    Returns (status, step) of the first cell that failed, else (OK, n_steps).
+    """
+    cells = np.arange(m.cell_node_start.shape[0] - 1)
+    return integrate_cells(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp, cells)
 
 
 @njit(cache=True)

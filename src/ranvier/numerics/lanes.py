@@ -43,10 +43,10 @@ import numpy as np
 from numba import literally, njit, prange, types
 from numba.extending import overload
 
+from ranvier.numerics.engine import integrate_cells, step_scheme
 from ranvier.numerics.rates import gate_inf_rate
 from ranvier.numerics.status import NONFINITE_VOLTAGE, OK
 from ranvier.numerics.waveform import wave_at
-from ranvier.numerics.stepper import N_DAMPED_STEPS
 
 # Lanes per block, a compile-time constant of the kernel (numba specialises it per value,
 # so its loops over lanes are unrolled). Measured on P3 and P1 (ns per node-step, one
@@ -479,17 +479,7 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
 
     for s in range(n_steps + 1):
         t = t0 + s * dt
-        nsub = 1
-        extrapolate = False
-        if s < n_steps and cn:
-            while jp < jend and jump_t[jp] < t + dt - eps:
-                dmp = N_DAMPED_STEPS
-                jp += 1
-            if dmp > 0:
-                nsub = 2
-                dmp -= 1
-            else:
-                extrapolate = True
+        nsub, extrapolate, jp, dmp = step_scheme(s, n_steps, cn, t, dt, eps, jump_t, jp, jend, dmp)
         for sub in range(nsub):
             update = sub == 0 and s > 0
             # ---- the backward-Euler system for the present v, then gates and channels, each a
@@ -804,8 +794,6 @@ def integrate_lanes(schedule: LaneSchedule, m, tabs, v, state, xstate, t0, dt, n
 
     Same arguments and result as :func:`ranvier.numerics.engine.integrate`.
     """
-    from ranvier.numerics.engine import integrate_cells
-
     first = (OK, n_steps)
     for plan in schedule.plans:
         vl = v[plan.node_src]
