@@ -23,6 +23,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ranvier.numerics.hines import hines_solve_fast
 from ranvier.numerics.membrane import FARADAY, GHK_DV_MV, ghk_unit_density
 from ranvier.numerics.rates import gate_inf_rate
 from ranvier.numerics.waveform import wave_at, wave_value
@@ -339,44 +340,7 @@ def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, 
                 g = vc_g_uS[k]
                 diag[vc_node[k] - n0] += g
                 rhs[vc_node[k] - n0] += g * val
-            # Hines elimination, leaves upward, keeping 1/diag for the back-substitution so that
-            # the division stays off its dependency chain (measured 25% faster solve). Along an
-            # unbranched stretch the parent is the node just before, so what flows to it is kept in
-            # registers instead of going through memory (the recurrence is latency-bound).
-            carry = -1
-            c_d = 0.0
-            c_r = 0.0
-            for i in range(n1 - 1, n0 - 1, -1):
-                d = diag[i - n0]
-                r = rhs[i - n0]
-                if carry == i:
-                    d -= c_d
-                    r -= c_r
-                inv = 1.0 / d
-                diag[i - n0] = inv
-                rhs[i - n0] = r
-                p = parent[i]
-                carry = -1
-                if p >= 0:
-                    f = offd[i] * inv
-                    if p == i - 1:
-                        carry = p
-                        c_d = f * offd[i]
-                        c_r = f * r
-                    else:
-                        diag[p - n0] -= f * offd[i]
-                        rhs[p - n0] -= f * r
-            x_prev = 0.0
-            for i in range(n0, n1):
-                p = parent[i]
-                if p >= 0:
-                    xp = x_prev if p == i - 1 else x[p - n0]
-                    xi = (rhs[i - n0] - offd[i] * xp) * diag[i - n0]
-                else:
-                    xi = rhs[i - n0] * diag[i - n0]
-                x[i - n0] = xi
-                x_prev = xi
-                v[i] = 2.0 * xi - v[i] if extrapolate else xi
+            hines_solve_fast(parent, offd, n0, n, diag, rhs, x, v, extrapolate)
     for i in range(n):
         if not math.isfinite(v[n0 + i]):
             return NONFINITE_VOLTAGE, n_steps

@@ -44,6 +44,7 @@ from numba import literally, njit, prange, types
 from numba.extending import overload
 
 from ranvier.numerics.engine import integrate_cells, step_scheme
+from ranvier.numerics.hines import hines_solve_fast
 from ranvier.numerics.rates import gate_inf_rate
 from ranvier.numerics.status import NONFINITE_VOLTAGE, OK
 from ranvier.numerics.waveform import wave_at
@@ -615,42 +616,8 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                 rhs[ic_slot[q]] += val
             # ---- the solve (into x, then v; writing v directly measured 3% slower)
             xs = x
-            if W == 1:
-                # one lane: the general engine's tree solve, the parent's update kept in registers
-                # along unbranched stretches (there the recurrence is all there is)
-                carry = -1
-                c_d = 0.0
-                c_r = 0.0
-                for p in range(P - 1, -1, -1):
-                    d = diag[p]
-                    r = rhs[p]
-                    if carry == p:
-                        d -= c_d
-                        r -= c_r
-                    inv = 1.0 / d
-                    diag[p] = inv
-                    rhs[p] = r
-                    par = parent_pos[p]
-                    carry = -1
-                    if par >= 0:
-                        fl = od[p] * inv
-                        if par == p - 1:
-                            carry = par
-                            c_d = fl * od[p]
-                            c_r = fl * r
-                        else:
-                            diag[par] -= fl * od[p]
-                            rhs[par] -= fl * r
-                x_prev = 0.0
-                for p in range(P):
-                    par = parent_pos[p]
-                    if par >= 0:
-                        xp = x_prev if par == p - 1 else xs[par]
-                        xi = (rhs[p] - od[p] * xp) * diag[p]
-                    else:
-                        xi = rhs[p] * diag[p]
-                    xs[p] = xi
-                    x_prev = xi
+            if W == 1:  # one lane: the general engine's tree solve (it also sets v)
+                hines_solve_fast(parent_pos, od, 0, P, diag, rhs, xs, v, extrapolate)
             elif not chained:
                 for p in range(P - 1, -1, -1):
                     base = p * W
@@ -733,7 +700,9 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                     pb = base - W
                     for l in range(W):
                         xs[base + l] = (rhs[base + l] - spk[base + l] * sc[l] - od[base + l] * xs[pb + l]) * diag[base + l]
-            if extrapolate:
+            if W == 1:
+                pass
+            elif extrapolate:
                 for i in range(PW):
                     v[i] = 2.0 * x[i] - v[i]
             else:
