@@ -43,7 +43,7 @@ import numpy as np
 from numba import literally, njit, prange, types
 from numba.extending import overload
 
-from ranvier.numerics.engine import integrate_cells, step_scheme
+from ranvier.numerics.engine import JUMP_EPS, integrate_cells, step_scheme
 from ranvier.numerics.hines import hines_solve_fast
 from ranvier.numerics.rates import gate_inf_rate
 from ranvier.numerics.status import NONFINITE_VOLTAGE, OK
@@ -55,7 +55,6 @@ from ranvier.numerics.waveform import wave_at
 # 16, 10.9 with 32 (its segments' recurrences are longer, so more of them in flight pays).
 LANES = 8  # batches of identical cells
 CHAIN_LANES = 32  # segments of one long cable
-JUMP_EPS = 1e-9
 # smallest problems worth the lane layout (below these the general engine is as fast)
 MIN_CHAIN_NODES = 256
 MIN_BATCH_CELLS = LANES
@@ -117,7 +116,9 @@ class LaneSchedule(NamedTuple):
 
 
 def _signature(m, tabs, nodes):
-    """(C, chan gate counts, gate rows, powers) shared by every node in ``nodes`` with channels, else None."""
+    """The membrane signature: (nodes with channels, their channels [k, C], their gates [k, G]) when
+    every one of ``nodes`` that has channels has the same ohmic channels with the same tabulated
+    gates and powers, else None."""
     nd = m.node_dyn_start[nodes + 1] - m.node_dyn_start[nodes]
     with_ch = nodes[nd > 0]
     if with_ch.size == 0:
@@ -614,10 +615,9 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                 val, ptr_ic[q - q_ic0] = wave_at(t_eval, wave_t, wave_y, ic_start[k], ic_count[k], ic_interp[k],
                                                  ptr_ic[q - q_ic0])
                 rhs[ic_slot[q]] += val
-            # ---- the solve (into x, then v; writing v directly measured 3% slower)
-            xs = x
+            # ---- the solve, into x (then v from it below; writing v in the solve measured no faster)
             if W == 1:  # one lane: the general engine's tree solve (it also sets v)
-                hines_solve_fast(parent_pos, od, 0, P, diag, rhs, xs, v, extrapolate)
+                hines_solve_fast(parent_pos, od, 0, P, diag, rhs, x, v, extrapolate)
             elif not chained:
                 for p in range(P - 1, -1, -1):
                     base = p * W
@@ -639,10 +639,10 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                     if par >= 0:
                         pb = par * W
                         for l in range(W):
-                            xs[base + l] = (rhs[base + l] - od[base + l] * xs[pb + l]) * diag[base + l]
+                            x[base + l] = (rhs[base + l] - od[base + l] * x[pb + l]) * diag[base + l]
                     else:
                         for l in range(W):
-                            xs[base + l] = rhs[base + l] * diag[base + l]
+                            x[base + l] = rhs[base + l] * diag[base + l]
             else:
                 # segments: eliminate positions P-1..1 of every lane, carrying the coefficient of
                 # the next lane's first voltage (sc) down the lane
@@ -693,21 +693,20 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                 for l in range(W - 2, -1, -1):
                     yy[l] = (yy[l] - up[l] * yy[l + 1]) / mid[l]
                 for l in range(W):
-                    xs[l] = yy[l]
+                    x[l] = yy[l]
                     sc[l] = yy[l + 1] if l + 1 < W else 0.0
                 for p in range(1, P):
                     base = p * W
                     pb = base - W
                     for l in range(W):
-                        xs[base + l] = (rhs[base + l] - spk[base + l] * sc[l] - od[base + l] * xs[pb + l]) * diag[base + l]
-            if W == 1:
-                pass
-            elif extrapolate:
-                for i in range(PW):
-                    v[i] = 2.0 * x[i] - v[i]
-            else:
-                for i in range(PW):
-                    v[i] = x[i]
+                        x[base + l] = (rhs[base + l] - spk[base + l] * sc[l] - od[base + l] * x[pb + l]) * diag[base + l]
+            if W != 1:  # (the one-lane solve set v itself)
+                if extrapolate:
+                    for i in range(PW):
+                        v[i] = 2.0 * x[i] - v[i]
+                else:
+                    for i in range(PW):
+                        v[i] = x[i]
     damp_store(damp, lane_cell, b, dmp)
     for i in range(PW):
         if not math.isfinite(v[i]):
