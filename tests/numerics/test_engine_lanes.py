@@ -268,5 +268,10 @@ def test_one_branched_cell_in_one_lane(method):
                         tstop_ms=15.0, dt_ms=0.025, method=method)
     fast, slow = _both(sim)
     assert "one branched cell in one lane" in fast.attrs["engine"]
+    # the axon (60 nodes) and the dendrites (39 with their junctions) are eliminated side by
+    # side (hines_solve_two)
+    run_model, _ = sim._run_model(sim.prepare()[1])
+    lane = plan_lanes(run_model, sim.prepare()[4], method == "cn").plans[0].model
+    assert (lane.n_pos - lane.split_a, lane.split_a - 1 - lane.split_j) == (60, 39)
     _assert_same(fast, slow)
     assert len(_spikes(fast.v.values[1], fast.time.values)) >= 1  # it fires, and the spike reaches the axon's end

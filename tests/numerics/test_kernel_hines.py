@@ -14,7 +14,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ranvier.numerics.hines import hines_solve
+from numba import njit
+
+from ranvier.numerics.hines import hines_solve, hines_solve_fast, hines_solve_two
+from ranvier.numerics.lanes import MIN_SPLIT_PART, _split
 from ranvier.numerics.reference import hines_solve_dense
 
 
@@ -92,3 +95,96 @@ def test_hines_leaves_inputs_as_documented():
     np.testing.assert_array_equal(parent, p0)
     np.testing.assert_array_equal(offd, o0)
     np.testing.assert_allclose(out, expected, rtol=1e-14)
+
+
+# ---- the production solvers: hines_solve_fast (any forest, written into x and v) and
+# hines_solve_two (one tree in two parts eliminated side by side). Same tolerance as above:
+# they reorder and regroup the elimination's arithmetic, nothing else.
+
+
+@njit
+def _fast(parent, offd, diag, rhs, v, extrapolate):
+    x = np.empty(diag.shape[0])
+    hines_solve_fast(parent, offd, 0, diag.shape[0], diag, rhs, x, v, extrapolate)
+    return x
+
+
+@njit
+def _two(parent, offd, diag, rhs, v, extrapolate, j, a):
+    x = np.empty(diag.shape[0])
+    hines_solve_two(parent, offd, diag.shape[0], diag, rhs, x, v, extrapolate, j, a)
+    return x
+
+
+def _check(x, parent, diag, offd, rhs):
+    ref = hines_solve_dense(parent, diag, offd, rhs)
+    scale = max(np.max(np.abs(ref)), 1e-300)
+    np.testing.assert_allclose(x, ref, rtol=1e-10, atol=1e-10 * scale)
+
+
+@settings(max_examples=100, deadline=None)
+@given(forests(), st.booleans())
+def test_fast_solve_equals_dense_solve_and_writes_v(case, extrapolate):
+    parent, diag, offd, rhs = case
+    v = np.linspace(-70.0, 30.0, diag.shape[0])
+    v_new = v.copy()
+    x = _fast(parent, offd, diag.copy(), rhs.copy(), v_new, extrapolate)
+    _check(x, parent, diag, offd, rhs)
+    np.testing.assert_array_equal(v_new, 2.0 * x - v if extrapolate else x)
+
+
+@st.composite
+def two_part_trees(draw):
+    """One tree rooted at 0: a shared part 0..j, a part j+1..a-1 hanging anywhere from the nodes
+    before it, and a subtree a..n-1 hanging from j (the structure hines_solve_two takes)."""
+    j = draw(st.integers(0, 6))
+    nb = draw(st.integers(0, 40))
+    na = draw(st.integers(1, 40))
+    a = j + 1 + nb
+    n = a + na
+    parent = np.full(n, -1, np.int64)
+    for i in range(1, n):
+        if i == a:
+            parent[i] = j
+        else:
+            lo = a if i > a else 0
+            near = draw(st.booleans())
+            parent[i] = i - 1 if near else draw(st.integers(lo, i - 1))
+    mags = st.floats(1e-2, 1e2, allow_nan=False, allow_infinity=False)
+    g = np.array([draw(mags) for _ in range(n)])
+    offd = np.where(parent >= 0, -g, 0.0)
+    diag = np.array([draw(mags) for _ in range(n)])
+    for i in range(1, n):
+        diag[i] += g[i]
+        diag[parent[i]] += g[i]
+    rhs = np.array([draw(st.floats(-1e3, 1e3, allow_nan=False)) for _ in range(n)])
+    return parent, diag, offd, rhs, j, a
+
+
+@settings(max_examples=100, deadline=None)
+@given(two_part_trees(), st.booleans())
+def test_two_part_solve_equals_dense_solve(case, extrapolate):
+    parent, diag, offd, rhs, j, a = case
+    v = np.linspace(-70.0, 30.0, diag.shape[0])
+    v_new = v.copy()
+    x = _two(parent, offd, diag.copy(), rhs.copy(), v_new, extrapolate, j, a)
+    _check(x, parent, diag, offd, rhs)
+    np.testing.assert_array_equal(v_new, 2.0 * x - v if extrapolate else x)
+
+
+@settings(max_examples=100, deadline=None)
+@given(two_part_trees())
+def test_the_planner_finds_a_valid_two_part_split(case):
+    parent = case[0]
+    j, a = _split(parent)
+    n = parent.shape[0]
+    if a == 0:  # no split worth it: then no suffix subtree leaves two parts of MIN_SPLIT_PART
+        for s in range(1, n):
+            if parent[s + 1:].size == 0 or parent[s + 1:].min() >= s:
+                assert min(n - s, s - 1 - parent[s]) < MIN_SPLIT_PART
+        return
+    assert 0 <= j < a < n and parent[a] == j
+    assert (parent[a + 1:] >= a).all()  # a.. is a subtree hanging from j
+    assert min(n - a, a - 1 - j) >= MIN_SPLIT_PART
+    x = _two(parent, case[2], case[1].copy(), case[3].copy(), np.zeros(n), False, j, a)
+    _check(x, parent, case[1], case[2], case[3])

@@ -16,8 +16,9 @@ the tree can be cut into W pieces of the same shape, both costs go away:
   identical cells; classes too small for lanes run on the general engine);
 * **one lane** (W = 1): a single branched cell. No lanes to interleave, but the flat
   gate and channel passes (no per-node decoding) still pay (P4: 0.148 -> 0.103 s);
-  the solve is the general engine's, with the parent's update kept in registers along
-  unbranched stretches;
+  the solve is the general engine's tree solve, or, when the tree has two large parts
+  joined only near the root (an axon beside the dendrites), both parts eliminated side
+  by side in one loop (:func:`ranvier.numerics.hines.hines_solve_two`; P4 22 -> 13 us a step);
 * **chained lanes** (``chained == True``): one long unbranched cable cut into
   CHAIN_LANES = 32 segments. Each segment is eliminated on its own, carrying the unknown
   voltage of the next segment's first node as a second right-hand side (a "spike"
@@ -44,7 +45,7 @@ from numba import literally, njit, prange, types
 from numba.extending import overload
 
 from ranvier.numerics.engine import JUMP_EPS, integrate_cells, step_scheme
-from ranvier.numerics.hines import hines_solve_fast
+from ranvier.numerics.hines import hines_solve_fast, hines_solve_two
 from ranvier.numerics.rates import gate_inf_rate
 from ranvier.numerics.status import NONFINITE_VOLTAGE, OK
 from ranvier.numerics.waveform import wave_at
@@ -60,6 +61,13 @@ MIN_CHAIN_NODES = 256
 MIN_BATCH_CELLS = LANES
 MIN_TREE_NODES = 64  # a single branched cell runs in one lane from this size
 
+# Hot loops index with unsigned integers: numba guards every signed index against a negative
+# value (Python's a[-1]) with a compare and a select, which here is a third of a gate update's
+# instructions. Unsigned indices skip the guard (measured, one thread: P3 10.0 -> 8.2 and P1
+# 11.2 -> 9.0 ns per node-step). Mixed signed/unsigned arithmetic would give a float in numba,
+# so an index expression is unsigned throughout.
+U = np.uint64
+
 
 class LaneModel(NamedTuple):
     """One block per row of the 2-D arrays; flat index of (position p, lane l) is p * W + l."""
@@ -70,6 +78,8 @@ class LaneModel(NamedTuple):
     n_gate: int  # gates per signature
     chained: bool
     parent_pos: np.ndarray  # int64[P]: parent position within the lane (independent lanes)
+    split_j: int  # one lane: the tree's two parts solved side by side (hines_solve_two): positions
+    split_a: int  # split_a.. hang from split_j, split_j+1..split_a-1 are the other part; split_a 0: no split
     run_lo: np.ndarray  # int64: first slot of each run of positions whose lanes carry the channels
     run_hi: np.ndarray  # int64: one past its last slot
     cap_nF: np.ndarray  # float64[nb, P*W]
@@ -323,12 +333,13 @@ def _plan(m, tabs, cn: bool, sig, cells, W: int = LANES) -> LanePlan | None:
     def pgw(a):  # [nb, P*W, G] -> [nb, g*P*W + p*W + l]
         return np.ascontiguousarray(a.transpose(0, 2, 1).reshape(nb, -1))
 
+    split_j, split_a = _split(parent_pos) if W == 1 and not chained else (0, 0)
     edges = np.diff(np.concatenate([[0], active, [0]]))
     run_lo = (np.flatnonzero(edges == 1) * W).astype(np.int64)
     run_hi = (np.flatnonzero(edges == -1) * W).astype(np.int64)
     lm = LaneModel(
         n_pos=P, lanes=W, n_chan=C, n_gate=G, chained=chained,
-        parent_pos=parent_pos, run_lo=run_lo, run_hi=run_hi,
+        parent_pos=parent_pos, split_j=split_j, split_a=split_a, run_lo=run_lo, run_hi=run_hi,
         cap_nF=np.ascontiguousarray(cap, dtype=np.float64),
         gsum0_uS=np.ascontiguousarray(gsum0, dtype=np.float64),
         e_static=np.ascontiguousarray(e_static, dtype=np.float64),
@@ -346,6 +357,29 @@ def _plan(m, tabs, cn: bool, sig, cells, W: int = LANES) -> LanePlan | None:
     covered = np.array([0], np.int64) if chained else cells
     return LanePlan(lm, node_src.astype(np.int64), node_dst, node_zero, pgw(gate_src).astype(np.int64),
                     pgw(gate_dst), nb, covered)
+
+
+MIN_SPLIT_PART = 32  # nodes in the smaller part for the two-part solve to pay
+
+
+def _split(parent: np.ndarray) -> tuple[int, int]:
+    """(j, a) for :func:`ranvier.numerics.hines.hines_solve_two`: nodes a.. form a subtree hanging
+    from j = parent[a], and nodes j+1..a-1 (the other part) reach the rest only through nodes up
+    to j (true by the parent-before-child order). The smaller part as large as possible; (0, 0)
+    when it would have fewer than MIN_SPLIT_PART nodes."""
+    n = parent.shape[0]
+    if n < 2 * MIN_SPLIT_PART + 1 or parent[0] >= 0 or (parent[1:] < 0).any():
+        return 0, 0
+    # suffix a.. is a subtree when no node after a has its parent before a
+    later_min = np.minimum.accumulate(parent[::-1])[::-1]  # later_min[i] = min(parent[i:])
+    a = np.arange(1, n)
+    closed = np.append(later_min[2:] >= a[:-1], True)
+    a = a[closed]
+    size = np.minimum(n - a, a - 1 - parent[a])
+    best = int(np.argmax(size))
+    if size[best] < MIN_SPLIT_PART:
+        return 0, 0
+    return int(parent[a[best]]), int(a[best])
 
 
 def lanes_const(W):
@@ -401,6 +435,8 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
     PW = P * W
     chained = lm.chained
     parent_pos = lm.parent_pos
+    split_j = lm.split_j
+    split_a = lm.split_a
     run_lo = lm.run_lo
     run_hi = lm.run_hi
     n_runs = run_lo.shape[0]
@@ -457,7 +493,7 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
     rhs = np.empty(PW)
     x = np.empty(PW)
     spk = np.zeros(PW)
-    jj = np.zeros(PW, np.int64)
+    jj = np.zeros(PW, np.uint64)
     fr = np.zeros(PW)
     badi = np.zeros(PW, np.int64)
     sold = np.zeros(PW)
@@ -491,13 +527,13 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
             for rn in range(n_runs):
                 i0 = run_lo[rn]
                 i1 = run_hi[rn]
-                for i in range(prev, i0):
+                for i in range(U(prev), U(i0)):
                     diag[i] = dbase[i]
                     rhs[i] = cap_h[i] * v[i] + es[i]
                 prev = i1
                 if update:
                     nbad = 0
-                    for i in range(i0, i1):
+                    for i in range(U(i0), U(i1)):
                         xt = (v[i] - vmin) * inv_dv
                         nbad += 0 if (xt >= 0.0 and xt < kmaxf) else 1
                         xc = xt if xt > 0.0 else 0.0
@@ -507,7 +543,7 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                         fr[i] = xc - j
                     if nbad > 0:  # off the table (or not finite): those slots take the exact rates
                         k = 0
-                        for i in range(i0, i1):
+                        for i in range(U(i0), U(i1)):
                             xt = (v[i] - vmin) * inv_dv
                             if not (xt >= 0.0 and xt < kmaxf):
                                 badi[k] = i
@@ -520,12 +556,14 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                                 i = badi[k]
                                 inf, rate = gate_inf_rate(type_kind[gt], type_form[gt], type_par[gt], v[i])
                                 sold[k] = inf + (st[sg + i] - inf) * math.exp(-dt * gate_phi[g] * rate)
-                        roff = gate_row[g] * (K - 1) * 4
-                        for i in range(i0, i1):
-                            o = roff + 4 * jj[i]
-                            inf = tab4[o] + fr[i] * tab4[o + 1]
-                            dec = tab4[o + 2] + fr[i] * tab4[o + 3]
-                            st[sg + i] = inf + (st[sg + i] - inf) * dec
+                        roff = U(gate_row[g] * (K - 1) * 4)
+                        usg = U(sg)
+                        for i in range(U(i0), U(i1)):
+                            o = roff + U(4) * jj[i]
+                            fi = fr[i]
+                            inf = tab4[o] + fi * tab4[o + U(1)]
+                            dec = tab4[o + U(2)] + fi * tab4[o + U(3)]
+                            st[usg + i] = inf + (st[usg + i] - inf) * dec
                         for k in range(nbad):
                             st[sg + badi[k]] = sold[k]
                 if pair:
@@ -536,37 +574,38 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                     pb1 = gate_pow[ga1 + 1] if chan_ng[1] == 2 else 0
                     two0 = chan_ng[0] == 2
                     two1 = chan_ng[1] == 2
-                    sa0 = ga0 * PW
-                    sa1 = ga1 * PW
-                    for i in range(i0, i1):
+                    sa0 = U(ga0 * PW)
+                    sa1 = U(ga1 * PW)
+                    uPW = U(PW)
+                    for i in range(U(i0), U(i1)):
                         f0 = gm[i] * _ipow(st[sa0 + i], pa0)
                         if two0:
-                            f0 *= _ipow(st[sa0 + PW + i], pb0)
-                        f1 = gm[PW + i] * _ipow(st[sa1 + i], pa1)
+                            f0 *= _ipow(st[sa0 + uPW + i], pb0)
+                        f1 = gm[uPW + i] * _ipow(st[sa1 + i], pa1)
                         if two1:
-                            f1 *= _ipow(st[sa1 + PW + i], pb1)
+                            f1 *= _ipow(st[sa1 + uPW + i], pb1)
                         diag[i] = dbase[i] + f0 + f1
-                        rhs[i] = cap_h[i] * v[i] + es[i] + f0 * er[i] + f1 * er[PW + i]
+                        rhs[i] = cap_h[i] * v[i] + es[i] + f0 * er[i] + f1 * er[uPW + i]
                     continue
                 for c in range(C):
-                    cb = c * PW
+                    cb = U(c * PW)
                     ng = chan_ng[c]
                     gfirst = chan_g0[c]
                     if ng == 1 or ng == 2:
                         # the common channels written out: one pass, no partial products in memory
                         pa = gate_pow[gfirst]
-                        sa = gfirst * PW
+                        sa = U(gfirst * PW)
                         pb_ = gate_pow[gfirst + 1] if ng == 2 else 0
-                        sb_ = sa + PW
+                        sb_ = sa + U(PW)
                         if c == 0:  # the first channel also starts the system (one pass fewer)
-                            for i in range(i0, i1):
+                            for i in range(U(i0), U(i1)):
                                 fi = gm[cb + i] * _ipow(st[sa + i], pa)
                                 if ng == 2:
                                     fi *= _ipow(st[sb_ + i], pb_)
                                 diag[i] = dbase[i] + fi
                                 rhs[i] = cap_h[i] * v[i] + es[i] + fi * er[cb + i]
                         else:
-                            for i in range(i0, i1):
+                            for i in range(U(i0), U(i1)):
                                 fi = gm[cb + i] * _ipow(st[sa + i], pa)
                                 if ng == 2:
                                     fi *= _ipow(st[sb_ + i], pb_)
@@ -574,21 +613,21 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                                 rhs[i] += fi * er[cb + i]
                         continue
                     if c == 0:
-                        for i in range(i0, i1):
+                        for i in range(U(i0), U(i1)):
                             diag[i] = dbase[i]
                             rhs[i] = cap_h[i] * v[i] + es[i]
-                    for i in range(i0, i1):
+                    for i in range(U(i0), U(i1)):
                         f[i] = gm[cb + i]
                     for gi in range(ng):
                         g = gfirst + gi
-                        sg = g * PW
+                        sg = U(g * PW)
                         pw = gate_pow[g]
-                        for i in range(i0, i1):
+                        for i in range(U(i0), U(i1)):
                             f[i] *= _ipow(st[sg + i], pw)
-                    for i in range(i0, i1):
+                    for i in range(U(i0), U(i1)):
                         diag[i] += f[i]
                         rhs[i] += f[i] * er[cb + i]
-            for i in range(prev, PW):
+            for i in range(U(prev), U(PW)):
                 diag[i] = dbase[i]
                 rhs[i] = cap_h[i] * v[i] + es[i]
             # ---- recording, at the start of each step (and after the last)
@@ -617,31 +656,35 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                 rhs[ic_slot[q]] += val
             # ---- the solve, into x (then v from it below; writing v in the solve measured no faster)
             if W == 1:  # one lane: the general engine's tree solve (it also sets v)
-                hines_solve_fast(parent_pos, od, 0, P, diag, rhs, x, v, extrapolate)
+                if split_a > 0:
+                    hines_solve_two(parent_pos, od, P, diag, rhs, x, v, extrapolate, split_j, split_a)
+                else:
+                    hines_solve_fast(parent_pos, od, 0, P, diag, rhs, x, v, extrapolate)
             elif not chained:
-                for p in range(P - 1, -1, -1):
-                    base = p * W
+                for q in range(P):
+                    p = P - 1 - q
+                    base = U(p * W)
                     par = parent_pos[p]
                     if par >= 0:
-                        pb = par * W
-                        for l in range(W):
+                        pb = U(par * W)
+                        for l in range(U(W)):
                             inv = 1.0 / diag[base + l]
                             diag[base + l] = inv
                             fl = od[base + l] * inv
                             diag[pb + l] -= fl * od[base + l]
                             rhs[pb + l] -= fl * rhs[base + l]
                     else:
-                        for l in range(W):
+                        for l in range(U(W)):
                             diag[base + l] = 1.0 / diag[base + l]
                 for p in range(P):
-                    base = p * W
+                    base = U(p * W)
                     par = parent_pos[p]
                     if par >= 0:
-                        pb = par * W
-                        for l in range(W):
+                        pb = U(par * W)
+                        for l in range(U(W)):
                             x[base + l] = (rhs[base + l] - od[base + l] * x[pb + l]) * diag[base + l]
                     else:
-                        for l in range(W):
+                        for l in range(U(W)):
                             x[base + l] = rhs[base + l] * diag[base + l]
             else:
                 # segments: eliminate positions P-1..1 of every lane, carrying the coefficient of
@@ -649,10 +692,10 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                 for l in range(W - 1):
                     sc[l] = od[l + 1]
                 sc[W - 1] = 0.0
-                for p in range(P - 1, 0, -1):
-                    base = p * W
-                    pb = base - W
-                    for l in range(W):
+                for q in range(P - 1):
+                    base = U((P - 1 - q) * W)
+                    pb = base - U(W)
+                    for l in range(U(W)):
                         inv = 1.0 / diag[base + l]
                         diag[base + l] = inv
                         fl = od[base + l] * inv
@@ -666,8 +709,8 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                     be[l] = 1.0
                     ga[l] = 0.0
                 for p in range(1, P):
-                    base = p * W
-                    for l in range(W):
+                    base = U(p * W)
+                    for l in range(U(W)):
                         o = od[base + l]
                         iv = diag[base + l]
                         al[l] = (rhs[base + l] - o * al[l]) * iv
@@ -696,16 +739,16 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                     x[l] = yy[l]
                     sc[l] = yy[l + 1] if l + 1 < W else 0.0
                 for p in range(1, P):
-                    base = p * W
-                    pb = base - W
-                    for l in range(W):
+                    base = U(p * W)
+                    pb = base - U(W)
+                    for l in range(U(W)):
                         x[base + l] = (rhs[base + l] - spk[base + l] * sc[l] - od[base + l] * x[pb + l]) * diag[base + l]
             if W != 1:  # (the one-lane solve set v itself)
                 if extrapolate:
-                    for i in range(PW):
+                    for i in range(U(PW)):
                         v[i] = 2.0 * x[i] - v[i]
                 else:
-                    for i in range(PW):
+                    for i in range(U(PW)):
                         v[i] = x[i]
     damp_store(damp, lane_cell, b, dmp)
     for i in range(PW):
