@@ -30,8 +30,9 @@ def hines_solve(parent, diag, offd, rhs, out):
             out[i] = rhs[i] / diag[i]
 
 
-# Index arithmetic below is unsigned: numba guards each signed index against a negative value
-# with a compare and a select (see ranvier.numerics.lanes, where it measured 18%).
+# hines_solve_two indexes with unsigned integers: numba guards each signed index against a
+# negative value with a compare and a select (see ranvier.numerics.lanes, where dropping them
+# measured 18-30%).
 U = np.uint64
 
 
@@ -41,66 +42,49 @@ def hines_solve_fast(parent, offd, base, n, diag, rhs, x, v, extrapolate):
 
     Nodes ``base .. base + n - 1`` of ``parent``, ``offd`` and the voltages ``v``
     (parents indexed the same way), with ``diag``, ``rhs`` and the solution ``x`` indexed
-    from 0 (``diag`` and ``rhs`` are scratch: overwritten). The new voltage is x, or 2x - v
-    when Crank-Nicolson ``extrapolate``s from the half step; it is written in the same pass.
-
-    The elimination is a recurrence along each unbranched stretch, so its speed is the
-    latency of one link, and the arithmetic is arranged to keep that short (same
-    elimination as :func:`hines_solve`, rounded differently):
-
-    * what flows to the parent (parent = the node just before) stays in registers rather
-      than going through memory (measured 25% faster);
-    * the parent's diagonal loses offd^2 / d: one division and one subtraction per link,
-      where offd * (1 / d) * offd took a division and two multiplications;
-    * the node keeps rhs / d and offd / d, so the back-substitution's link is
-      x = a - b * x_parent, one multiplication and one subtraction.
+    from 0. The new voltage is x, or 2x - v when Crank-Nicolson ``extrapolate``s from the
+    half step; it is written in the same pass. Two changes for
+    speed, same arithmetic otherwise: ``diag`` keeps 1/diag, so the back-substitution
+    multiplies; along an unbranched stretch (parent = the node just before) what flows to
+    the parent stays in registers instead of going through memory, as the recurrence is
+    latency-bound (measured 25% faster solve).
     """
-    ubase = U(base)
     carry = -1
     c_d = 0.0
     c_r = 0.0
-    for q in range(n):
-        k = n - 1 - q
-        uk = U(k)
-        d = diag[uk]
-        r = rhs[uk]
+    for k in range(n - 1, -1, -1):
+        d = diag[k]
+        r = rhs[k]
         if carry == k:
             d -= c_d
             r -= c_r
         inv = 1.0 / d
-        rhs[uk] = r * inv
-        p = parent[ubase + uk]
+        diag[k] = inv
+        rhs[k] = r
+        p = parent[base + k]
         carry = -1
         if p >= 0:
             p -= base
-            o = offd[ubase + uk]
-            f = o * inv
-            diag[uk] = f
-            cd = (o * o) / d
-            cr = f * r
+            f = offd[base + k] * inv
             if p == k - 1:
                 carry = p
-                c_d = cd
-                c_r = cr
+                c_d = f * offd[base + k]
+                c_r = f * r
             else:
-                up = U(p)
-                diag[up] -= cd
-                rhs[up] -= cr
-        else:
-            diag[uk] = 0.0
+                diag[p] -= f * offd[base + k]
+                rhs[p] -= f * r
     x_prev = 0.0
     for k in range(n):
-        uk = U(k)
-        p = parent[ubase + uk]
+        p = parent[base + k]
         if p >= 0:
             p -= base
-            xp = x_prev if p == k - 1 else x[U(p)]
-            xk = rhs[uk] - diag[uk] * xp
+            xp = x_prev if p == k - 1 else x[p]
+            xk = (rhs[k] - offd[base + k] * xp) * diag[k]
         else:
-            xk = rhs[uk]
-        x[uk] = xk
+            xk = rhs[k] * diag[k]
+        x[k] = xk
         x_prev = xk
-        v[ubase + uk] = 2.0 * xk - v[ubase + uk] if extrapolate else xk
+        v[base + k] = 2.0 * xk - v[base + k] if extrapolate else xk
 
 
 @njit(inline="always")
@@ -111,9 +95,17 @@ def hines_solve_two(parent, offd, n, diag, rhs, x, v, extrapolate, j_split, a_st
     ``j_split+1 .. a_start-1`` reach the rest only through nodes ``0 .. j_split``; the one root
     is among those. The elimination (and later the back-substitution) of the two parts runs in
     one loop, so two independent recurrences are in flight instead of one (P4's cell: the
-    1000-node axon beside the dendritic tree); nodes ``0 .. j_split`` follow (precede) them.
-    Per node the arithmetic is :func:`hines_solve_fast`'s, written out twice: the same step as
-    an inlined helper returning its carry measured 7x slower.
+    1000-node axon beside the dendritic tree); nodes ``0 .. j_split`` follow (precede) them,
+    solved by :func:`hines_solve_fast`.
+
+    Each part's link is kept short, as the chains are latency-bound: the parent's diagonal
+    loses offd^2 / d (a division and a subtraction on the chain, where offd * (1/d) * offd
+    took a division and two multiplications), and a node keeps rhs / d and offd / d, so the
+    back-substitution's link is x = a - b * x_parent. (The same form in
+    :func:`hines_solve_fast` made the general engine 10% faster on long cables but twice as
+    slow on a one-compartment cell, for reasons not found, so it is used here only.) The
+    per-node step is written out twice: as an inlined helper returning its carry it measured
+    7x slower. Same elimination as :func:`hines_solve`, rounded differently.
     """
     na = n - a_start
     nb = a_start - 1 - j_split
