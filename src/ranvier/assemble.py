@@ -146,18 +146,24 @@ class _Builder:
             layout.channel_defs = self.defs
             return dict(node=z, law=z, gmax=zf, erev=zf, z=zf, cin=zf, cout=zf, vt=zf, gstart=z, gcount=z, ion=z,
                         gate_node=z, gate_type=z, gate_phi=zf, gate_power=z, gate_src=z,
-                        split_w=np.zeros((0, len(ION_CURRENTS))), split_e=np.zeros((0, len(ION_CURRENTS))))
+                        split_w=np.zeros((0, len(ION_CURRENTS))), split_e=np.zeros((0, len(ION_CURRENTS))), blk=z)
         sizes = np.array([len(bl[0]) for bl in self.blocks])
         blk = np.repeat(np.arange(len(self.blocks)), sizes)
         node = np.concatenate([bl[0] for bl in self.blocks])
         order = np.argsort(node, kind="stable")
         node = node[order]
         blk = blk[order]
-        cols = {}
-        for j, name in enumerate(("law", "gmax", "erev", "z", "cin", "cout", "vt", "ion", "gcount", "def", "phi")):
-            vals = np.array([bl[1 + j] for bl in self.blocks])
-            cols[name] = vals[blk]
-        gcount = cols["gcount"].astype(np.int64)
+        del order
+        # each value is per block; instance arrays are made one at a time (P3: 300,000 instances,
+        # 2.3 MiB per array), and the ion split stays per block (split_w[blk[c]])
+        names = ("law", "gmax", "erev", "z", "cin", "cout", "vt", "ion", "gcount", "def", "phi")
+        per_block = {name: np.array([bl[1 + j] for bl in self.blocks]) for j, name in enumerate(names)}
+        dtypes = {"law": np.int64, "ion": np.int64, "gcount": np.int64, "def": np.int64}
+
+        def col(name):
+            return per_block[name].astype(dtypes.get(name, float), copy=False)[blk]
+
+        gcount = col("gcount")
         gstart = np.concatenate(([0], np.cumsum(gcount)[:-1])).astype(np.int64)
         total = int(gcount.sum())
         maxg = max(1, int(gcount.max()))
@@ -169,21 +175,26 @@ class _Builder:
                 tmpl_type[bi, gi] = row
                 tmpl_power[bi, gi] = power
                 tmpl_src[bi, gi] = src
-        split_w = np.array([sp[0] for sp in self.block_split])[blk]
-        split_e = np.array([sp[1] for sp in self.block_split])[blk]
         inst_of_gate = np.repeat(np.arange(node.shape[0]), gcount)
         slot = np.arange(total) - np.repeat(gstart, gcount)
         gblk = blk[inst_of_gate]
+        gate_type = tmpl_type[gblk, slot]
+        gate_power = tmpl_power[gblk, slot]
+        gate_src = tmpl_src[gblk, slot]
+        del gblk, slot
+        gate_node = node[inst_of_gate]
+        gate_phi = per_block["phi"].astype(float, copy=False)[blk[inst_of_gate]]
+        del inst_of_gate
         layout.chan_node = node
         layout.chan_gstart = gstart
-        layout.chan_def = cols["def"].astype(np.int64)
+        layout.chan_def = col("def")
         layout.channel_defs = self.defs
         return dict(
-            node=node, law=cols["law"].astype(np.int64), gmax=cols["gmax"].astype(float), erev=cols["erev"].astype(float),
-            z=cols["z"].astype(float), cin=cols["cin"].astype(float), cout=cols["cout"].astype(float),
-            vt=cols["vt"].astype(float), gstart=gstart, gcount=gcount, ion=cols["ion"].astype(np.int64),
-            gate_node=node[inst_of_gate], gate_type=tmpl_type[gblk, slot], gate_phi=cols["phi"][inst_of_gate].astype(float),
-            gate_power=tmpl_power[gblk, slot], gate_src=tmpl_src[gblk, slot], split_w=split_w, split_e=split_e,
+            node=node, law=col("law"), gmax=col("gmax"), erev=col("erev"), z=col("z"), cin=col("cin"),
+            cout=col("cout"), vt=col("vt"), gstart=gstart, gcount=gcount, ion=col("ion"),
+            gate_node=gate_node, gate_type=gate_type, gate_phi=gate_phi, gate_power=gate_power, gate_src=gate_src,
+            split_w=np.array([sp[0] for sp in self.block_split]), split_e=np.array([sp[1] for sp in self.block_split]),
+            blk=blk,
         )
 
 
@@ -412,12 +423,14 @@ def assemble(
         elif var.startswith("i_") and var[2:] in ION_CURRENTS:
             node = layout.membrane_node(site)
             ion = ION_CURRENTS.index(var[2:])
-            members = [ch_idx for (g0, ch_idx, ch) in layout.channels_at(node).values() if chan["split_w"][ch_idx, ion] > 0]
+            cblk = chan["blk"]
+            members = [ch_idx for (g0, ch_idx, ch) in layout.channels_at(node).values()
+                       if chan["split_w"][cblk[ch_idx], ion] > 0]
             rk.append(2), ri.append(node), units.append("mA/cm2")
             rls.append(len(rl)), rlc.append(len(members))
             rl.extend(members)
-            rlw.extend(float(chan["split_w"][m_, ion]) for m_ in members)
-            rle.extend(float(chan["split_e"][m_, ion]) for m_ in members)
+            rlw.extend(float(chan["split_w"][cblk[m_], ion]) for m_ in members)
+            rle.extend(float(chan["split_e"][cblk[m_], ion]) for m_ in members)
         elif var == "ca_i_mM":
             pool_idx = int(node_pool[layout.membrane_node(site)])
             if pool_idx < 0:
