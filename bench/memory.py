@@ -11,6 +11,9 @@ show what one simulation costs. This measures that, in one fresh process, one th
 3. build the full P3 Simulation, ``prepare()`` it (lowering and rate tables) and ``run()``
    it, holding the result; read the peak (``VmHWM``) after each step.
 
+(The kernels must be in the numba cache already, or compiling them in step 1 inflates
+the baseline: run it twice after a change to the numerics.)
+
 "Own data" is the peak minus the baseline. The state is what the run must hold in any
 simulator: the voltage at every node, every gate's state, and the recordings the
 problem asks for (sites x samples), 8 bytes each. Also reported: the sizes of the
@@ -81,26 +84,28 @@ def measure() -> dict:
 
     sim = simulation(p3, p3.tstop_ms)
     mark("Simulation built")
-    recs, model, layout, units, tabs, dv, err = sim.prepare()
+    prepared = sim.prepare()
+    lowered = {"lowered model": _nbytes(prepared[1]), "rate tables": _nbytes(prepared[4])}
+    del prepared  # (a reference held here would keep the model alive through the run)
     mark("prepare(): lowered model and rate tables")
     res = sim.run(progress=False, threads=1)
     mark("run(), result held")
-    run_model, keep = sim._run_model(model)
+    rt = sim.__dict__.get("_runtime_cache")
     plan = sim.__dict__.get("_lane_plan")
     n_samp = res.sizes["time"]
+    n_recs = sum(int(np.prod(res[v].shape[:-1])) for v in res.data_vars)
     state = {
-        "voltages": model.parent.shape[0] * 8,
-        "gate states": int(layout.n_gates) * 8,
-        "recordings": len(recs) * n_samp * 8,
+        "voltages": rt.v_rest.shape[0] * 8,
+        "gate states": rt.state0.shape[0] * 8,
+        "recordings": n_recs * n_samp * 8,
     }
     parts = {
-        "lowered model": _nbytes(model),
-        "its follower-free copy (arrays not shared)": (
-            sum(a.nbytes for f, a in zip(run_model._fields, run_model)
-                if isinstance(a, np.ndarray) and a is not getattr(model, f)) if keep is not None else 0),
+        "model the integrator takes": _nbytes(rt.model),
         "lane plan": _nbytes(plan) if plan is not None else 0,
-        "rate tables": _nbytes(tabs),
-        "layout arrays": sum(a.nbytes for a in vars(layout).values() if isinstance(a, np.ndarray)),
+        "rate tables": _nbytes(rt.tabs),
+        "layout arrays": sum(a.nbytes for a in vars(rt.layout).values() if isinstance(a, np.ndarray)),
+        "initial state": rt.v0.nbytes + rt.state0.nbytes + rt.xstate0.nbytes + rt.v_rest.nbytes,
+        "lowered model still held": _nbytes(sim.__dict__["_prepared"][1]) if "_prepared" in sim.__dict__ else 0,
         "result (recordings)": int(res.nbytes),
     }
     state_MiB = sum(state.values()) / MiB
@@ -109,6 +114,7 @@ def measure() -> dict:
         "problem": "P3", "threads": 1, "peak_reset": clean, "baseline_rss_MiB": base,
         "state_MiB": {k: v / MiB for k, v in state.items()}, "state_total_MiB": state_MiB,
         "own_peak_MiB": peak, "ratio_to_state": peak / state_MiB, "steps": rows,
+        "prepare_MiB": {k: v / MiB for k, v in lowered.items()},
         "parts_MiB": {k: v / MiB for k, v in parts.items()}, "engine": res.attrs.get("engine", ""),
     }
 
@@ -125,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  after {s['after']:<45s} +{s['rss_MiB']:6.1f} MiB resident, peak +{s['peak_MiB']:6.1f} MiB")
     print("  state: " + ", ".join(f"{k} {v:.2f}" for k, v in r["state_MiB"].items())
           + f" = {r['state_total_MiB']:.1f} MiB")
+    print("  prepare() built: " + ", ".join(f"{k} {v:.1f}" for k, v in r["prepare_MiB"].items()) + " MiB")
     print("  held between runs: " + ", ".join(f"{k} {v:.1f}" for k, v in r["parts_MiB"].items()) + " MiB")
     print(f"  own data peak {r['own_peak_MiB']:.1f} MiB = {r['ratio_to_state']:.2f}x the state (bar: under 2x)")
     if a.json:

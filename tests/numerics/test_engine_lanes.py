@@ -275,3 +275,20 @@ def test_one_branched_cell_in_one_lane(method):
     assert (lane.n_pos - lane.split_a, lane.split_a - 1 - lane.split_j) == (60, 39)
     _assert_same(fast, slow)
     assert len(_spikes(fast.v.values[1], fast.time.values)) >= 1  # it fires, and the spike reaches the axon's end
+
+
+def test_a_batch_on_lanes_keeps_only_a_slim_model_between_runs():
+    # every cell on lanes: the lowered model's node, channel and gate arrays are not kept (the
+    # lane plan has its own copy), and later runs still give the first run's answer
+    cells = [_hh(length_um=100.0, nseg=20) for _ in range(LANES)]
+    stims = [rv.CurrentClamp.step(rv.Site("cable", 0.0, cell=k), 0.05 + 0.02 * k, 1.0) for k in range(LANES)]
+    sim = rv.Simulation(cells, stimuli=stims, probes=[rv.Probe(rv.Site("cable", 1.0, cell=k), ("v",)) for k in range(LANES)],
+                        tstop_ms=5.0, dt_ms=0.025)
+    first = sim.run()
+    assert "identical cells" in first.attrs["engine"]
+    rt = sim.__dict__["_runtime_cache"]
+    assert rt.model.parent.shape[0] == 0 and rt.model.chan_gmax.shape[0] == 0 and rt.model.gate_node.shape[0] == 0
+    assert rt.model.wave_y.shape[0] > 0  # what the lane kernel reads (clamp waveforms) stays
+    np.testing.assert_array_equal(sim.run().v.values, first.v.values)
+    slow = dataclasses.replace(sim, engine="general").run()
+    _assert_same(first, slow)

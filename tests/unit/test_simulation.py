@@ -161,3 +161,19 @@ def test_steady_current_step_obeys_ohms_law():
     area_cm2 = math.pi * 10.0 * 50.0 * 1e-8
     expected = -70.0 + 0.01e-9 / (g * area_cm2) * 1e3  # nA -> A, S -> mV
     assert float(res.v[0, -1]) == pytest.approx(expected, rel=1e-6)
+
+
+def test_a_simulation_run_twice_gives_the_same_answer_and_lowers_again_on_request():
+    # the first run keeps the initial (resting) state and its integrator, and lets the lowered
+    # model go; a second run must not drift from the first, and prepare() must still work after
+    sim = rv.Simulation(hh_point_cell(), stimuli=[rv.CurrentClamp.step(SOMA, 0.5, 1.0, 0.5)],
+                        probes=[rv.Probe(SOMA, ("v", "i_na", "hh_na_m"))], tstop_ms=8.0, dt_ms=0.025)
+    first = sim.run()
+    assert "_prepared" not in sim.__dict__
+    second = sim.run()
+    for var in ("v", "i_na", "hh_na_m"):
+        np.testing.assert_array_equal(first[var].values, second[var].values)
+    np.testing.assert_array_equal(first.v_rest_mV.values, second.v_rest_mV.values)
+    recs, model, layout, units, tabs, dv, err = sim.prepare()
+    assert model.parent.shape[0] == first.attrs["n_nodes"]
+    np.testing.assert_array_equal(sim.run().v.values, first.v.values)

@@ -799,6 +799,19 @@ def integrate_chain(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, dam
     return run_block(0, lm, m, tabs, v[0], st[0], t0, dt, n_steps, cn, rec_every, out, damp, CHAIN_LANES)
 
 
+# The general model's arrays the lane kernels read (run_block: exact rates off the table, clamp
+# waveforms). Once a schedule covers every cell, the rest can be let go.
+GENERAL_FIELDS_READ = ("type_kind", "type_form", "type_par", "ic_start", "ic_count", "ic_interp", "wave_t", "wave_y")
+
+
+def slim_model(m):
+    """``m`` with every array the lane kernels do not read replaced by an empty one of the same
+    dtype and dimensions: the same numba type, so the compiled kernels apply unchanged."""
+    empty = {f: np.zeros((0,) * a.ndim, a.dtype) for f, a in zip(m._fields, m)
+             if isinstance(a, np.ndarray) and f not in GENERAL_FIELDS_READ}
+    return m._replace(**empty)
+
+
 def integrate_lanes(schedule: LaneSchedule, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
     """Run the general model's ``v`` and ``state`` through the lane plans (and the general engine
     for the cells no plan covers) and write them back.
