@@ -18,7 +18,7 @@ import numpy as np
 from ranvier.cell import Cell
 from ranvier.errors import RanvierError, check_name
 from ranvier.mechanisms.channel import Channel
-from ranvier.numerics.arrays import KernelModel
+from ranvier.numerics.arrays import KernelModel, with_index32
 from ranvier.numerics.membrane import LAW_GHK, LAW_OHMIC
 from ranvier.site import Site
 from ranvier.mechanisms.channel import Gate
@@ -106,9 +106,9 @@ class _Builder:
         """Append a block of nodes; returns the index of its first node."""
         first = self.n
         k = len(parent)
-        self.node_blocks.append((np.asarray(parent, np.int64), np.broadcast_to(np.asarray(cap, float), (k,)),
+        self.node_blocks.append((np.asarray(parent, np.int32), np.broadcast_to(np.asarray(cap, float), (k,)),
                                  np.broadcast_to(np.asarray(gax, float), (k,)), np.broadcast_to(np.asarray(area, float), (k,)),
-                                 np.full(k, cell, np.int64)))
+                                 np.full(k, cell, np.int32)))
         self.n += k
         return first
 
@@ -131,8 +131,10 @@ class _Builder:
 
     def node_arrays(self) -> tuple[np.ndarray, ...]:
         if not self.node_blocks:
-            return tuple(np.zeros(0, dt) for dt in (np.int64, float, float, float, np.int64))
-        return tuple(np.concatenate([blk[j] for blk in self.node_blocks]) for j in range(5))
+            return tuple(np.zeros(0, dt) for dt in (np.int32, float, float, float, np.int32))
+        out = tuple(np.concatenate([blk[j] for blk in self.node_blocks]) for j in range(5))
+        self.node_blocks = []  # (P3: 4 MiB that the rest of assembly no longer needs)
+        return out
 
     def channel_arrays(self, layout: "Layout") -> dict[str, np.ndarray]:
         """Channel and gate instance arrays, node by node (channels in placement order within a node).
@@ -148,8 +150,8 @@ class _Builder:
                         gate_node=z, gate_type=z, gate_phi=zf, gate_power=z, gate_src=z,
                         split_w=np.zeros((0, len(ION_CURRENTS))), split_e=np.zeros((0, len(ION_CURRENTS))), blk=z)
         sizes = np.array([len(bl[0]) for bl in self.blocks])
-        blk = np.repeat(np.arange(len(self.blocks)), sizes)
-        node = np.concatenate([bl[0] for bl in self.blocks])
+        blk = np.repeat(np.arange(len(self.blocks), dtype=np.int32), sizes)
+        node = np.concatenate([bl[0] for bl in self.blocks]).astype(np.int32)
         order = np.argsort(node, kind="stable")
         node = node[order]
         blk = blk[order]
@@ -158,25 +160,25 @@ class _Builder:
         # 2.3 MiB per array), and the ion split stays per block (split_w[blk[c]])
         names = ("law", "gmax", "erev", "z", "cin", "cout", "vt", "ion", "gcount", "def", "phi")
         per_block = {name: np.array([bl[1 + j] for bl in self.blocks]) for j, name in enumerate(names)}
-        dtypes = {"law": np.int64, "ion": np.int64, "gcount": np.int64, "def": np.int64}
+        dtypes = {"law": np.int32, "ion": np.int32, "gcount": np.int32, "def": np.int32}
 
         def col(name):
             return per_block[name].astype(dtypes.get(name, float), copy=False)[blk]
 
         gcount = col("gcount")
-        gstart = np.concatenate(([0], np.cumsum(gcount)[:-1])).astype(np.int64)
+        gstart = np.concatenate(([0], np.cumsum(gcount)[:-1])).astype(np.int32)
         total = int(gcount.sum())
         maxg = max(1, int(gcount.max()))
-        tmpl_type = np.zeros((len(self.blocks), maxg), np.int64)
-        tmpl_power = np.zeros((len(self.blocks), maxg), np.int64)
-        tmpl_src = np.full((len(self.blocks), maxg), -1, np.int64)
+        tmpl_type = np.zeros((len(self.blocks), maxg), np.int32)
+        tmpl_power = np.zeros((len(self.blocks), maxg), np.int32)
+        tmpl_src = np.full((len(self.blocks), maxg), -1, np.int32)
         for bi, gates in enumerate(self.block_gates):
             for gi, (row, power, src) in enumerate(gates):
                 tmpl_type[bi, gi] = row
                 tmpl_power[bi, gi] = power
                 tmpl_src[bi, gi] = src
-        inst_of_gate = np.repeat(np.arange(node.shape[0]), gcount)
-        slot = np.arange(total) - np.repeat(gstart, gcount)
+        inst_of_gate = np.repeat(np.arange(node.shape[0], dtype=np.int32), gcount)
+        slot = np.arange(total, dtype=np.int32) - np.repeat(gstart, gcount)
         gblk = blk[inst_of_gate]
         gate_type = tmpl_type[gblk, slot]
         gate_power = tmpl_power[gblk, slot]
@@ -189,13 +191,16 @@ class _Builder:
         layout.chan_gstart = gstart
         layout.chan_def = col("def")
         layout.channel_defs = self.defs
-        return dict(
+        split_w = np.array([sp[0] for sp in self.block_split])
+        split_e = np.array([sp[1] for sp in self.block_split])
+        out = dict(
             node=node, law=col("law"), gmax=col("gmax"), erev=col("erev"), z=col("z"), cin=col("cin"),
             cout=col("cout"), vt=col("vt"), gstart=gstart, gcount=gcount, ion=col("ion"),
             gate_node=gate_node, gate_type=gate_type, gate_phi=gate_phi, gate_power=gate_power, gate_src=gate_src,
-            split_w=np.array([sp[0] for sp in self.block_split]), split_e=np.array([sp[1] for sp in self.block_split]),
-            blk=blk,
+            split_w=split_w, split_e=split_e, blk=blk,
         )
+        self.blocks = []  # their node lists (P3: 2.3 MiB) are in the arrays now
+        return out
 
 
 def _axial_uS(Ra_ohm_cm: float, length_um: float, diam_um: float) -> float:
@@ -518,19 +523,20 @@ def assemble(
 
     I = lambda x: np.asarray(x, dtype=np.int64)  # noqa: E731
     F = lambda x: np.asarray(x, dtype=np.float64)  # noqa: E731
+    J = lambda x: np.asarray(x, dtype=np.int32)  # noqa: E731  (see arrays.INDEX32_FIELDS)
     c = chan
     model = KernelModel(
         parent=parent, cap_nF=F(cap_nF), g_axial_uS=gax, area_cm2=F(area_cm2), node_cell=node_cell,
         offd=offd, gax_diag=gax_diag, g_static=g_static, e_static=e_static,
         cell_node_start=cell_node_start, cell_gate_start=cell_gate_start, cell_dyn_start=cell_dyn_start,
         node_dyn_start=node_dyn_start,
-        dyn_chan=I(dyn), cell_ic_start=cell_ic_start, ic_order=ic_order, cell_vc_start=cell_vc_start,
+        dyn_chan=J(dyn), cell_ic_start=cell_ic_start, ic_order=ic_order, cell_vc_start=cell_vc_start,
         vc_order=vc_order, cell_jump_start=cell_jump_start, cell_rec_start=cell_rec_start, rec_order=rec_order,
         type_kind=type_kind, type_form=type_form, type_par=type_par,
-        gate_node=I(c["gate_node"]), gate_type=I(c["gate_type"]), gate_phi=F(c["gate_phi"]), gate_power=I(c["gate_power"]),
-        chan_node=I(c["node"]), chan_law=I(c["law"]), chan_gmax=F(c["gmax"]), chan_erev=F(c["erev"]),
+        gate_node=J(c["gate_node"]), gate_type=J(c["gate_type"]), gate_phi=F(c["gate_phi"]), gate_power=J(c["gate_power"]),
+        chan_node=J(c["node"]), chan_law=J(c["law"]), chan_gmax=F(c["gmax"]), chan_erev=F(c["erev"]),
         chan_z=F(c["z"]), chan_cin=F(c["cin"]), chan_cout=F(c["cout"]), chan_vt=F(c["vt"]),
-        chan_gate_start=I(c["gstart"]), chan_gate_count=I(c["gcount"]),
+        chan_gate_start=J(c["gstart"]), chan_gate_count=J(c["gcount"]),
         ic_node=I(ic["node"]), ic_start=I(ic["start"]), ic_count=I(ic["count"]), ic_interp=I(ic["interp"]), ic_cell=I(ic["cell"]),
         vc_node=I(vc["node"]), vc_g_uS=F(vc["g"]), vc_start=I(vc["start"]), vc_count=I(vc["count"]),
         vc_interp=I(vc["interp"]), vc_cell=I(vc["cell"]),
@@ -539,14 +545,14 @@ def assemble(
         rec_kind=I(rk), rec_index=I(ri), rec_list_start=I(rls), rec_list_count=I(rlc),
         rec_list=I(rl) if rl else np.zeros(1, np.int64),
         rec_list_w=F(rlw) if rlw else np.zeros(1), rec_list_e=F(rle) if rle else np.zeros(1),
-        gate_src=I(c["gate_src"]), chan_pool=I(chan_pool), node_pool=node_pool,
+        gate_src=J(c["gate_src"]), chan_pool=J(chan_pool), node_pool=node_pool,
         pool_node=I(pools["node"]), pool_depth_um=F(pools["depth"]), pool_tau_ms=F(pools["tau"]),
         pool_free=F(pools["free"]), pool_rest_mM=F(pools["rest"]),
         pool_cleft_start=pool_cleft_start, cleft_order=cleft_order, cleft_par=cleft_par,
         src_kind=I(src["kind"]), src_cleft=I(src["cleft"]), src_wstart=I(src["wstart"]), src_wcount=I(src["wcount"]),
         cell_src_start=cell_src_start,
     )
-    return model, layout, units
+    return with_index32(model), layout, units
 
 
 def check_site(cells: tuple[Cell, ...], site: Site, what: str) -> None:

@@ -123,7 +123,7 @@ def test_ghk_linearised_slope_matches_centred_difference(v, z, cin, cout):
 
 def _one_ghk_channel_model(z, cin, cout, vt):
     """A one-node model holding one ungated GHK channel with gmax 1 (so currents are the unit density)."""
-    from ranvier.numerics.arrays import KernelModel
+    from ranvier.numerics.arrays import KernelModel, with_index32
 
     I = lambda *x: np.array(x, np.int64)  # noqa: E731
     F = lambda *x: np.array(x, np.float64)  # noqa: E731
@@ -138,4 +138,4 @@ def _one_ghk_channel_model(z, cin, cout, vt):
     empty = {f: (ei if "node" in f or "start" in f or "count" in f or "interp" in f or "cell" in f or "kind" in f
                  or "index" in f or f == "rec_list" else ef)
              for f in KernelModel._fields if f not in fields}
-    return KernelModel(**fields, **empty)
+    return with_index32(KernelModel(**fields, **empty))  # the dtypes assemble() gives

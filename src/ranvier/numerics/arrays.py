@@ -109,3 +109,17 @@ def empty_int(n: int = 0) -> np.ndarray:
 
 def empty_float(n: int = 0) -> np.ndarray:
     return np.zeros(n, dtype=np.float64)
+
+
+# Index arrays with an entry per node, channel or gate instance are int32 (2**31 instances is far
+# beyond any model here): they are most of the lowered model's integer memory (P3: 300,000
+# channel and 300,000 gate instances, 12.7 MiB less). Everything else stays int64.
+INDEX32_FIELDS = ("parent", "node_cell", "node_dyn_start", "dyn_chan", "node_pool",
+                  "gate_node", "gate_type", "gate_power", "gate_src",
+                  "chan_node", "chan_law", "chan_gate_start", "chan_gate_count", "chan_pool")
+
+
+def with_index32(m: KernelModel) -> KernelModel:
+    """``m`` with the INDEX32_FIELDS as int32 (the dtypes every kernel is compiled for)."""
+    return m._replace(**{f: np.asarray(getattr(m, f), dtype=np.int32) for f in INDEX32_FIELDS})
+

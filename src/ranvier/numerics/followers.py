@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ranvier.numerics.arrays import KernelModel
+from ranvier.numerics.arrays import KernelModel, with_index32
 
 
 def drop_followers(m: KernelModel) -> tuple[KernelModel, np.ndarray] | None:
@@ -51,7 +51,7 @@ def drop_followers(m: KernelModel) -> tuple[KernelModel, np.ndarray] | None:
     if not drop.any():
         return None
     keep = np.flatnonzero(~drop)
-    new_of = np.full(n, -1, np.int64)
+    new_of = np.full(n, -1, np.int32)  # int32 like the index arrays it remaps (arrays.INDEX32_FIELDS)
     new_of[keep] = np.arange(keep.shape[0])
     # the neighbour each dropped node follows: a leaf its parent, a root its child
     follow = np.where(parent >= 0, parent, child_of)
@@ -73,18 +73,19 @@ def drop_followers(m: KernelModel) -> tuple[KernelModel, np.ndarray] | None:
     g_ax[orphan] = 0.0
     offd[orphan] = 0.0
     dyn_count = np.diff(m.node_dyn_start)[keep]
-    node_dyn_start = np.concatenate([[0], np.cumsum(dyn_count)]).astype(np.int64)
+    node_dyn_start = np.concatenate([[0], np.cumsum(dyn_count)]).astype(np.int32)
+    del dyn_count, used, bare, child_of, follow
     # cells keep their nodes in order; recount their ranges
     cell_node_start = np.searchsorted(keep, m.cell_node_start).astype(np.int64)
     rec_index = m.rec_index.copy()
     on_node = (m.rec_kind == 0) | (m.rec_kind == 2)
     rec_index[on_node] = node_to[m.rec_index[on_node]]
     out = m._replace(
-        parent=new_parent[keep].astype(np.int64),
+        parent=new_parent[keep].astype(np.int32),
         cap_nF=m.cap_nF[keep], g_axial_uS=g_ax[keep], area_cm2=m.area_cm2[keep], node_cell=m.node_cell[keep],
         offd=offd[keep], gax_diag=gax_diag[keep], g_static=m.g_static[keep], e_static=m.e_static[keep],
         cell_node_start=cell_node_start, node_dyn_start=node_dyn_start,
         gate_node=new_of[m.gate_node], chan_node=new_of[m.chan_node], ic_node=new_of[m.ic_node],
         vc_node=new_of[m.vc_node], rec_index=rec_index, node_pool=m.node_pool[keep], pool_node=new_of[m.pool_node],
     )
-    return out, keep
+    return with_index32(out), keep
