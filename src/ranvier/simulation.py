@@ -272,7 +272,10 @@ class Simulation:
             from ranvier.numerics.lanes import slim_model
 
             run_model = slim_model(run_model)
-            tabs = tabs._replace(gate_table=np.zeros(0, tabs.gate_table.dtype))  # the plan has the rows
+            # the plan has the gate rows and its own copy of the table (as value and step per
+            # interval); of tab the lane kernel reads only the grid size, shape[1]
+            tabs = tabs._replace(gate_table=np.zeros(0, tabs.gate_table.dtype),
+                                 tab=np.zeros((0,) + tabs.tab.shape[1:]))
         # the channel lookup serves assemble() only; the Dataset needs the sections and node count
         empty = np.zeros(0, np.int64)
         layout = dataclasses.replace(layout, chan_node=empty, chan_gstart=empty, chan_def=empty)
