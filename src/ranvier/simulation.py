@@ -484,11 +484,13 @@ def _return_freed_memory() -> None:
     the recordings allocated next (large: mapped fresh) come on top (P3: 103 MiB resident for
     70 MiB of arrays at most). Elsewhere (no glibc) this does nothing.
     """
+    if not sys.platform.startswith("linux"):
+        return
     try:
         import ctypes
 
         ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not glibc (musl has no malloc_trim)
         pass
 
 
