@@ -292,3 +292,18 @@ def test_a_batch_on_lanes_keeps_only_a_slim_model_between_runs():
     np.testing.assert_array_equal(sim.run().v.values, first.v.values)
     slow = dataclasses.replace(sim, engine="general").run()
     _assert_same(first, slow)
+
+
+def test_the_slim_model_keeps_every_general_field_the_lane_kernels_read():
+    # under a full lane plan the general model's other arrays are emptied (slim_model); a kernel
+    # reading one of them would index an empty array (no bounds checks in compiled code)
+    import inspect
+    import re
+
+    from ranvier.numerics import lanes
+
+    read = set()
+    for fn in (lanes.run_block, lanes.integrate_blocks, lanes.integrate_block, lanes.integrate_single,
+               lanes.integrate_chain, lanes.damp_store):
+        read |= set(re.findall(r"\bm\.(\w+)", inspect.getsource(fn.py_func)))
+    assert read and read <= set(lanes.GENERAL_FIELDS_READ), read - set(lanes.GENERAL_FIELDS_READ)
