@@ -182,6 +182,8 @@ def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, 
     while jp < jend and jump_t[jp] < t0 - eps:
         jp += 1
 
+    rec_next = 0  # the next step recorded, into row rec_row of out
+    rec_row = 0
     for s in range(n_steps + 1):
         t = t0 + s * dt
         nsub, extrapolate, jp, damp[c] = step_scheme(s, n_steps, cn, t, dt, eps, jump_t, jp, jend, damp[c])
@@ -300,8 +302,10 @@ def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, 
                         t_inf = cleft_par[cl, 4] * krel * x_old * cleft_par[cl, 5]
                         xstate[to] = t_inf + (xstate[to] - t_inf) * math.exp(-dt / cleft_par[cl, 5])
             # ---- recording, at the start of each step (and after the last)
-            if sub == 0 and s % rec_every == 0:
-                row_out = out[s // rec_every]
+            if sub == 0 and s == rec_next:  # (a countdown: s % rec_every cost two divisions a step)
+                row_out = out[rec_row]
+                rec_row += 1
+                rec_next += rec_every
                 for q in range(rq0, rq1):
                     rr = rec_order[q]
                     kind = rec_kind[rr]

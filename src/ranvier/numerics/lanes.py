@@ -522,6 +522,8 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
     while jp < jend and jump_t[jp] < t0 - eps:
         jp += 1
 
+    rec_next = 0  # the next step recorded, into row rec_row of out
+    rec_row = 0
     for s in range(n_steps + 1):
         t = t0 + s * dt
         nsub, extrapolate, jp, dmp = step_scheme(s, n_steps, cn, t, dt, eps, jump_t, jp, jend, dmp)
@@ -638,8 +640,10 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                 diag[i] = dbase[i]
                 rhs[i] = cap_h[i] * v[i] + es[i]
             # ---- recording, at the start of each step (and after the last)
-            if sub == 0 and s % rec_every == 0:
-                row_out = out[s // rec_every]
+            if sub == 0 and s == rec_next:  # (a countdown, as in the general engine)
+                row_out = out[rec_row]
+                rec_row += 1
+                rec_next += rec_every
                 for q in range(rq0, rq1):
                     if rec_kind[q] == 0:
                         val = v[rec_slot[q]]
