@@ -261,10 +261,14 @@ class Simulation:
         run_model, keep = self._run_model(model)
         v0 = v[keep] if keep is not None else v
         # from here on only the integrator's model is needed: the lowered one goes before the
-        # lane planning adds its own arrays (P3: 9 MiB less at the peak)
+        # lane planning adds its own arrays (P3: 9 MiB less at the peak), and so does the
+        # layout's channel lookup, which serves assemble() only (the Dataset needs the sections
+        # and the node count)
         for key in ("_prepared", "_run_model_cache"):
             self.__dict__.pop(key, None)
         del model, v
+        empty = np.zeros(0, np.int64)
+        layout = dataclasses.replace(layout, chan_node=empty, chan_gstart=empty, chan_def=empty)
         _return_freed_memory()
         step, note = self._stepper(run_model, tabs)
         plan = self.__dict__.get("_lane_plan")
@@ -276,9 +280,6 @@ class Simulation:
             # interval); of tab the lane kernel reads only the grid size, shape[1]
             tabs = tabs._replace(gate_table=np.zeros(0, tabs.gate_table.dtype),
                                  tab=np.zeros((0,) + tabs.tab.shape[1:]))
-        # the channel lookup serves assemble() only; the Dataset needs the sections and node count
-        empty = np.zeros(0, np.int64)
-        layout = dataclasses.replace(layout, chan_node=empty, chan_gstart=empty, chan_def=empty)
         rt = _Runtime(recs, layout, units, tabs, table_dv, table_err, run_model, step, note, v0, state, xstate0,
                       v_rest, ncell)
         _return_freed_memory()
