@@ -245,8 +245,8 @@ class Simulation:
 
         The lowered model from ``prepare()`` is let go once this is built: the integrator keeps
         its own (follower-free) model, and when the lane engine covers every cell, only a slim
-        one (the lane plan holds its own copy of the rest). P3 between runs: 86 -> 28 MiB of
-        arrays (tracemalloc). ``prepare()`` lowers again if called later.
+        one (the lane plan holds its own copy of the rest). P3 between runs: 86 -> 16 MiB of
+        arrays besides the result (tracemalloc). ``prepare()`` lowers again if called later.
         """
         rt = self.__dict__.get("_runtime_cache")
         if rt is not None:
