@@ -170,10 +170,16 @@ def test_a_simulation_run_twice_gives_the_same_answer_and_lowers_again_on_reques
                         probes=[rv.Probe(SOMA, ("v", "i_na", "hh_na_m"))], tstop_ms=8.0, dt_ms=0.025)
     first = sim.run()
     assert "_prepared" not in sim.__dict__
+    first.attrs["note"] = "mine"  # a user's edits to one result must not reach the next
+    first.v.attrs["units"] = "volts?"
     second = sim.run()
     for var in ("v", "i_na", "hh_na_m"):
         np.testing.assert_array_equal(first[var].values, second[var].values)
+        assert not np.shares_memory(first[var].values, second[var].values)
     np.testing.assert_array_equal(first.v_rest_mV.values, second.v_rest_mV.values)
+    assert "note" not in second.attrs and second.v.attrs["units"] == "mV"
+    assert second.attrs["engine"] == first.attrs["engine"] and second.attrs["n_nodes"] == first.attrs["n_nodes"]
+    assert list(second.coords) == list(first.coords) and list(second.data_vars) == list(first.data_vars)
     recs, model, layout, units, tabs, dv, err = sim.prepare()
     assert model.parent.shape[0] == first.attrs["n_nodes"]
     np.testing.assert_array_equal(sim.run().v.values, first.v.values)

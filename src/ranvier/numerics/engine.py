@@ -303,7 +303,9 @@ def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, 
                         xstate[to] = t_inf + (xstate[to] - t_inf) * math.exp(-dt / cleft_par[cl, 5])
             # ---- recording, at the start of each step (and after the last)
             if sub == 0 and s == rec_next:  # (a countdown: s % rec_every cost two divisions a step)
-                row_out = out[rec_row]
+                # out[row, col] rather than a row view: making the view costs a reference count
+                # up and down, atomically (measured on P2, one recording: 45 -> 38 ns a step)
+                row = rec_row
                 rec_row += 1
                 rec_next += rec_every
                 for q in range(rq0, rq1):
@@ -313,13 +315,13 @@ def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, 
                     if kind == 0:
                         if not math.isfinite(v[idx]):
                             return NONFINITE_VOLTAGE, s
-                        row_out[rr] = v[idx]
+                        out[row, rr] = v[idx]
                     elif kind == 1:
-                        row_out[rr] = state[idx]
+                        out[row, rr] = state[idx]
                     elif kind == 4:
-                        row_out[rr] = xstate[idx]
+                        out[row, rr] = xstate[idx]
                     else:
-                        row_out[rr] = _record_other(rr, kind, idx, rec_list_start, rec_list_count, rec_list,
+                        out[row, rr] = _record_other(rr, kind, idx, rec_list_start, rec_list_count, rec_list,
                                                     rec_list_w, rec_list_e, chan_pool, xstate, area_cm2, chan_gmax, chan_law, chan_erev, chan_z, chan_cin,
                                                     chan_cout, chan_vt, chan_gate_start, chan_gate_count, gate_power,
                                                     vc_node, vc_g_uS, vc_start, vc_count, vc_interp, wave_t, wave_y,

@@ -640,8 +640,8 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                 diag[i] = dbase[i]
                 rhs[i] = cap_h[i] * v[i] + es[i]
             # ---- recording, at the start of each step (and after the last)
-            if sub == 0 and s == rec_next:  # (a countdown, as in the general engine)
-                row_out = out[rec_row]
+            if sub == 0 and s == rec_next:  # (a countdown and no row view, as in the general engine)
+                row = rec_row
                 rec_row += 1
                 rec_next += rec_every
                 for q in range(rq0, rq1):
@@ -650,9 +650,9 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
                         if not math.isfinite(val):
                             damp_store(damp, lane_cell, b, dmp)
                             return NONFINITE_VOLTAGE, s
-                        row_out[rec_col[q]] = val
+                        out[row, rec_col[q]] = val
                     else:
-                        row_out[rec_col[q]] = st[rec_slot[q]]
+                        out[row, rec_col[q]] = st[rec_slot[q]]
             if s == n_steps:
                 break
             # ---- current clamps at the middle of this solve
