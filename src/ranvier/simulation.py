@@ -420,23 +420,16 @@ class Simulation:
                 data[var][col[recs[r][1]]] = out[:, r]
         created = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
         # Later runs reuse the first run's Dataset structure (coordinates, indexes, attributes)
-        # with their own data: building a Dataset is xarray's merge and alignment, about 170 us,
-        # a copy with new data about 40 us (P2's run is 2 ms). The template holds no data.
+        # with their own data: all of it depends on the Simulation alone (v_rest too: the run is
+        # deterministic). Building a Dataset is xarray's merge and alignment, about 170 us; a
+        # copy with new data about 40 us (P2's run is 2 ms). The template holds no data.
         template = self.__dict__.get("_dataset_template")
         if template is not None:
             ds = template.copy(deep=False, data=data)
             ds.attrs["created"] = created
             return ds
         v_rest_sites = np.array([v_rest[layout.voltage_node(s)] for s in sites])
-        # The coordinates depend on the Simulation alone (v_rest too, as the run is deterministic):
-        # built once, as xarray Coordinates, they are reused by later runs (building them is
-        # most of the cost of a short run's Dataset).
-        cached = self.__dict__.get("_coords_cache")
-        if cached is not None and np.array_equal(cached[0], v_rest_sites):
-            coords = cached[1]
-        else:
-            coords = xr.Coordinates(self._coords(sites, time, v_rest_sites))
-            object.__setattr__(self, "_coords_cache", (v_rest_sites, coords))
+        coords = xr.Coordinates(self._coords(sites, time, v_rest_sites))
         cells = self.cells
         variables = {}
         for var, arr in data.items():
