@@ -16,11 +16,11 @@ import numpy as np
 
 class KernelModel(NamedTuple):
     # nodes
-    parent: np.ndarray  # int64[n]
+    parent: np.ndarray  # int32[n]
     cap_nF: np.ndarray  # float64[n], 0 for zero-area junction nodes
     g_axial_uS: np.ndarray  # float64[n], conductance to parent (0 for roots)
     area_cm2: np.ndarray  # float64[n]
-    node_cell: np.ndarray  # int64[n], which cell of the batch
+    node_cell: np.ndarray  # int32[n], which cell of the batch
     offd: np.ndarray  # float64[n], -g_axial (the matrix entry coupling i and parent[i])
     gax_diag: np.ndarray  # float64[n], sum of the axial conductances meeting at node i (uS)
     g_static: np.ndarray  # float64[n], summed conductance of gateless ohmic channels (uS)
@@ -29,8 +29,8 @@ class KernelModel(NamedTuple):
     cell_node_start: np.ndarray
     cell_gate_start: np.ndarray
     cell_dyn_start: np.ndarray  # into dyn_chan
-    dyn_chan: np.ndarray  # channel instances with gates or a GHK law, node by node
-    node_dyn_start: np.ndarray  # int64[n + 1], into dyn_chan: the dynamic channels of each node
+    dyn_chan: np.ndarray  # int32: channel instances with gates or a GHK law, node by node
+    node_dyn_start: np.ndarray  # int32[n + 1], into dyn_chan: the dynamic channels of each node
     cell_ic_start: np.ndarray  # into ic_order
     ic_order: np.ndarray
     cell_vc_start: np.ndarray  # into vc_order
@@ -43,21 +43,21 @@ class KernelModel(NamedTuple):
     type_form: np.ndarray  # int64[ntypes, 2]
     type_par: np.ndarray  # float64[ntypes, 2, 3]
     # gate instances
-    gate_node: np.ndarray  # int64[ng]
-    gate_type: np.ndarray  # int64[ng]
+    gate_node: np.ndarray  # int32[ng]
+    gate_type: np.ndarray  # int32[ng]
     gate_phi: np.ndarray  # float64[ng], temperature factor on rates
-    gate_power: np.ndarray  # int64[ng]
+    gate_power: np.ndarray  # int32[ng]
     # channel instances
-    chan_node: np.ndarray  # int64[nc]
-    chan_law: np.ndarray  # int64[nc], 0 ohmic, 1 GHK
+    chan_node: np.ndarray  # int32[nc]
+    chan_law: np.ndarray  # int32[nc], 0 ohmic, 1 GHK
     chan_gmax: np.ndarray  # float64[nc], uS (ohmic) or P*area*1e6 (GHK)
     chan_erev: np.ndarray  # float64[nc], mV (ohmic)
     chan_z: np.ndarray  # float64[nc]
     chan_cin: np.ndarray  # float64[nc], mM
     chan_cout: np.ndarray  # float64[nc], mM
     chan_vt: np.ndarray  # float64[nc], RT/F in mV
-    chan_gate_start: np.ndarray  # int64[nc]
-    chan_gate_count: np.ndarray  # int64[nc]
+    chan_gate_start: np.ndarray  # int32[nc]
+    chan_gate_count: np.ndarray  # int32[nc]
     # current clamps
     ic_node: np.ndarray  # int64[nic]
     ic_start: np.ndarray  # int64[nic]
@@ -85,9 +85,9 @@ class KernelModel(NamedTuple):
     rec_list_w: np.ndarray  # float64, share of the recorded ion in each listed channel's conductance
     rec_list_e: np.ndarray  # float64, reversal potential (mV) of that ion for that channel (ohmic)
     # ligand-gated receptors, Ca2+ pools, release into clefts (see ranvier.synapse)
-    gate_src: np.ndarray  # int64[ng], transmitter source of a ligand gate, -1 otherwise
-    chan_pool: np.ndarray  # int64[nc], Ca2+ pool whose [Ca] is the channel's inside concentration, -1 if fixed
-    node_pool: np.ndarray  # int64[n], pool on the node's membrane, -1 if none
+    gate_src: np.ndarray  # int32[ng], transmitter source of a ligand gate, -1 otherwise
+    chan_pool: np.ndarray  # int32[nc], Ca2+ pool whose [Ca] is the channel's inside concentration, -1 if fixed
+    node_pool: np.ndarray  # int32[n], pool on the node's membrane, -1 if none
     pool_node: np.ndarray  # int64[npool]
     pool_depth_um: np.ndarray
     pool_tau_ms: np.ndarray
