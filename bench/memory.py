@@ -91,7 +91,7 @@ def measure() -> dict:
     res = sim.run(progress=False, threads=1)
     mark("run(), result held")
     rt = sim.__dict__.get("_runtime_cache")
-    plan = sim.__dict__.get("_lane_plan")
+    plan = rt.plan
     n_samp = res.sizes["time"]
     n_recs = sum(int(np.prod(res[v].shape[:-1])) for v in res.data_vars)
     state = {

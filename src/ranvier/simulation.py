@@ -264,14 +264,12 @@ class Simulation:
         # lane planning adds its own arrays (P3: 9 MiB less at the peak), and so does the
         # layout's channel lookup, which serves assemble() only (the Dataset needs the sections
         # and the node count)
-        for key in ("_prepared", "_run_model_cache"):
-            self.__dict__.pop(key, None)
+        self.__dict__.pop("_prepared", None)
         del model, v
         empty = np.zeros(0, np.int64)
         layout = dataclasses.replace(layout, chan_node=empty, chan_gstart=empty, chan_def=empty)
         _return_freed_memory()
-        step, note = self._stepper(run_model, tabs)
-        plan = self.__dict__.get("_lane_plan")
+        step, note, plan = self._stepper(run_model, tabs)
         if plan is not None and plan.rest.shape[0] == 0:
             from ranvier.numerics.lanes import slim_model
 
@@ -280,8 +278,8 @@ class Simulation:
             # interval); of tab the lane kernel reads only the grid size, shape[1]
             tabs = tabs._replace(gate_table=np.zeros(0, tabs.gate_table.dtype),
                                  tab=np.zeros((0,) + tabs.tab.shape[1:]))
-        rt = _Runtime(recs, layout, units, tabs, table_dv, table_err, run_model, step, note, v0, state, xstate0,
-                      v_rest, ncell)
+        rt = _Runtime(recs, layout, units, tabs, table_dv, table_err, run_model, step, note, plan, v0, state,
+                      xstate0, v_rest, ncell)
         _return_freed_memory()
         object.__setattr__(self, "_runtime_cache", rt)
         return rt
@@ -334,28 +332,22 @@ class Simulation:
     def _run_model(self, model):
         """The model time stepping sees: with engine "auto", without follower nodes
         (:mod:`ranvier.numerics.followers`); ``keep`` maps its nodes to ``model``'s (None: the same)."""
-        cached = self.__dict__.get("_run_model_cache")
-        if cached is None:
-            dropped = None
-            if self.engine == "auto":
-                from ranvier.numerics.followers import drop_followers
+        dropped = None
+        if self.engine == "auto":
+            from ranvier.numerics.followers import drop_followers
 
-                dropped = drop_followers(model)
-            cached = dropped if dropped is not None else (model, None)
-            object.__setattr__(self, "_run_model_cache", cached)
-        return cached
+            dropped = drop_followers(model)
+        return dropped if dropped is not None else (model, None)
 
     def _stepper(self, model, tabs):
         """The integrator for this model, (model, tabs, v, state, xstate, t0, dt, n, cn, every, out, damp) ->
-        (status, step), and a line saying which it is."""
+        (status, step), a line saying which it is, and the lane schedule it runs (None: the general
+        engine alone)."""
         plan = None
         if self.engine == "auto":
-            plan = self.__dict__.get("_lane_plan", False)
-            if plan is False:
-                from ranvier.numerics.lanes import plan_lanes
+            from ranvier.numerics.lanes import plan_lanes
 
-                plan = plan_lanes(model, tabs, self.method == "cn")
-                object.__setattr__(self, "_lane_plan", plan)
+            plan = plan_lanes(model, tabs, self.method == "cn")
         if plan is not None:
             from ranvier.numerics.lanes import integrate_lanes
 
@@ -373,9 +365,9 @@ class Simulation:
                     parts.append(f"{p.cells.shape[0]} identical cells in {p.n_blocks} blocks of {w}")
             if plan.rest.shape[0]:
                 parts.append(f"{plan.rest.shape[0]} other cells on the general engine")
-            return step, f"lanes ({'; '.join(parts)})"
+            return step, f"lanes ({'; '.join(parts)})", plan
         step = integrate if n_cells(model) > 1 else integrate_serial  # one group: no thread pool needed
-        return step, "general"
+        return step, "general", None
 
     def _run_chunked(self, step, model, tabs, v, state, xstate, nsteps, every, cn, out, damp):
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -510,6 +502,7 @@ class _Runtime(NamedTuple):
     model: object  # the model the integrator takes (followers dropped; slim under a full lane plan)
     step: object
     engine_note: str
+    plan: object  # the lane schedule (None: the general engine alone)
     v0: np.ndarray  # initial voltages of ``model``'s nodes
     state0: np.ndarray
     xstate0: np.ndarray
