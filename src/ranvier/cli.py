@@ -27,7 +27,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"ranvier: simulating the seed circuit (neuron A -> neuron B) for {settings.tstop_ms:g} ms "
               f"at {settings.temperature_degC:g} degC ...", file=sys.stderr)
     result = sim.run(progress=None if not args.json else False)
-    summary = summarize_circuit(result, sites, sim.cells[0].reversal_potentials_mV())
+    summary = summarize_circuit(result, sites, sim.cells[0].reversal_potentials_mV(),
+                                settings.fiber_diam_um if settings.myelinated else None)
     if args.out:
         summary["saved_to"] = str(save(result, args.out))
     if args.report:
