@@ -157,3 +157,13 @@ def test_chloride_reversal_is_below_rest(circuit):
     e_cl = s["nernst_mV"]["cl"]
     _check(e_cl, -85.0, -65.0, "E_Cl (mV)", KAILA)
     assert e_cl < s["resting_potential_mV"], f"E_Cl {e_cl} mV must lie below rest {s['resting_potential_mV']} mV ({KAILA})"
+
+
+def test_ranvier_run_uses_the_seed_defaults():
+    # `ranvier run` must simulate the circuit these tests check, not one with other defaults
+    from ranvier.cli import build_parser
+
+    args = build_parser().parse_args(["run"])
+    s = SeedSettings()
+    assert (args.temperature, args.fiber_diam, args.input_rate, args.tstop, args.dt) == (
+        s.temperature_degC, s.fiber_diam_um, s.input_rate_hz, s.tstop_ms, s.dt_ms)
