@@ -97,6 +97,16 @@ def test_nav_time_constants_at_room_temperature():
     assert _tau(M.nav16, "h", -80.0, 37.0) < _tau(M.nav12, "h", -80.0, 37.0), RUSH
 
 
+def test_nav_slow_inactivation():
+    src = ("Fleidervish IA, Gutnick MJ (1996) J Physiol 493:83, doi:10.1113/jphysiol.1996.sp021366; "
+           "Mickus T, Jung H, Spruston N (1999) Biophys J 76:846, doi:10.1016/S0006-3495(99)77248-6")
+    for ch in (M.nav16, M.nav12):
+        _check(_midpoint(_curve(ch, "s")), -65.0, -45.0, f"{ch.name} slow-inactivation midpoint (mV)", src)
+        _check(_tau(ch, "s", -40.0, 22.0), 300.0, 5000.0, f"{ch.name} slow-inactivation tau at -40 mV, 22 degC (ms)", src)
+        # at a resting potential of -70 mV slow inactivation removes only a few per cent of the channels
+        _check(float(np.interp(-70.0, V, _curve(ch, "s"))), 0.85, 1.0, f"{ch.name} slow availability at -70 mV", src)
+
+
 def test_persistent_na_activates_below_the_transient_current():
     src = "Magistretti J, Alonso A (1999) J Gen Physiol 114:491, doi:10.1085/jgp.114.4.491; French CR et al. (1990) J Gen Physiol 95:1139"
     y = _curve(M.nap, "p")

@@ -114,6 +114,15 @@ NAV12_H_RATE_SCALE = 0.4
 """Factor on the nodal inactivation rates for Nav1.2: the human node (Nav1.6) inactivates in 0.09 ms
 at 0 mV and 37 degC, somatic Na+ channels of central neurones about 2-3x more slowly (see the
 tests); 0.4 gives 0.23 ms."""
+NAV_S_HALF_MV = -55.0
+NAV_S_SLOPE_MV = -6.0
+NAV_S_TAU_PEAK_MS = 1000.0
+"""Slow inactivation s (a second, slow inactivation gate: open probability m**3 h s): half-available near
+-55 mV, developing and recovering over about a second at room temperature (Fleidervish IA, Gutnick MJ
+(1996) J Physiol 493:83-97, doi:10.1113/jphysiol.1996.sp021366; Mickus T, Jung H, Spruston N (1999)
+Biophys J 76:846-860, doi:10.1016/S0006-3495(99)77248-6). It is what keeps a depolarised neurone (high
+external K+) inexcitable instead of firing on its own; at rest it removes a few per cent of the channels.
+Its rates hold at 22 degC and are rescaled to the channel's reference temperature with the channel's Q10."""
 NAV12_M_SHIFT_MV = 10.0
 NAV12_H_SHIFT_MV = 5.0
 
@@ -133,6 +142,8 @@ def _nav(name: str, gbar_S_cm2: float, gv_half_mV: float, h_shift_mV: float, cit
             # alpha_h = 0.34 (-(v + 114))/(1 - exp((v + 114)/11)), beta_h = 12.6/(1 + exp(-(v + 31.8)/13.4))
             Gate("h", 1, alpha=Linoid(h_rate_scale * 0.34 * 11.0, -114.0 + dh, -11.0),
                  beta=Sigmoid(h_rate_scale * 12.6, -31.8 + dh, 13.4)),
+            thermodynamic_gate("s", 1, NAV_S_HALF_MV, NAV_S_SLOPE_MV,
+                               NAV_S_TAU_PEAK_MS / NAV_Q10 ** ((NAV_REFERENCE_TEMP_DEGC - 22.0) / 10.0)),
         ),
         q10=NAV_Q10,
         reference_temp_degC=NAV_REFERENCE_TEMP_DEGC,
