@@ -233,6 +233,31 @@ def seed_neuron(s: SeedSettings) -> tuple[Cell, dict[str, Site]]:
     return cell, sites
 
 
+POINT_CELL_LEAK_G_S_CM2 = 1e-4
+"""Leak of the point cell (S/cm2): a 20-um soma alone has no dendrites to load it, so a larger leak
+keeps its membrane time constant near the seed neuron's (~8 ms)."""
+
+
+def seed_point_cell(k_out_mM: float | None = None, temperature_degC: float = 37.0,
+                    concentrations: Concentrations | None = None, name: str = "seed_soma") -> Cell:
+    """The seed neuron's somatic membrane as a 20 um x 20 um point cell, for experiments that need one cell
+    at 37 degC with mammalian channels: Nav1.2 (with slow inactivation), Kv3, a delayed rectifier, Kv7/M,
+    a persistent Na+ current, Ih, Kir and a Nernstian leak; internal Cl- 6 mM.
+
+    ``k_out_mM`` sets external K+ (mM) on top of ``concentrations`` (default: the seed's).
+    """
+    conc = SeedSettings().concentrations if concentrations is None else concentrations
+    if not isinstance(conc, Concentrations):
+        raise RanvierError(f"concentrations must be Concentrations, got {conc!r}")
+    if k_out_mM is not None:
+        conc = conc.with_(k_out_mM=k_out_mM)
+    mechs = [*ion_leak(POINT_CELL_LEAK_G_S_CM2, LEAK_SHARES), nav12_channel(SOMA_GNA_S_CM2),
+             kv3_channel(SOMA_GKV3_S_CM2), traub_miles_kd(gbar_S_cm2=SOMA_GKDR_S_CM2), km_channel(SOMA_GKM_S_CM2),
+             nap_channel(GNAP_S_CM2), ih_channel(GIH_S_CM2), kir_channel(GKIR_S_CM2)]
+    return Cell(Morphology([Section("soma", SOMA_L_UM, SOMA_L_UM, nseg=1, tags=("soma",))]), mechanisms=mechs,
+                concentrations=conc, temperature_degC=temperature_degC, name=name)
+
+
 def _train(s: SeedSettings, seed: int) -> SpikeTrain:
     """A reproducible Poisson train of s.input_rate_hz over the input window."""
     if s.input_rate_hz <= 0:
