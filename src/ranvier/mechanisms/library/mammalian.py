@@ -22,12 +22,13 @@ them with the published bands.
 
 Channels (name: what it is; where it sits in a cortical pyramidal neuron or myelinated axon)
 
-* ``nav16``: Nav1.6, distal AIS and nodes of Ranvier. Activation of the human nodal Na+
-  channel (Schwarz et al. 1995, as used by McIntyre et al. 2002), which is Nav1.6 (Caldwell
-  JH et al. (2000) PNAS 97:5616, doi:10.1073/pnas.090034797); inactivation re-centred to
-  the availability midpoint measured for Nav1.6 in neurones.
-* ``nav12``: Nav1.2, soma and proximal AIS: the same forms, activation +10 mV and
-  availability +5 mV relative to Nav1.6 (Rush et al. 2005; Hu et al. 2009).
+* ``nav16``: Nav1.6, distal AIS and nodes of Ranvier (the nodal channel: Caldwell JH et al.
+  (2000) PNAS 97:5616, doi:10.1073/pnas.090034797). m**3 h s: activation in the thermodynamic
+  form with the G-V midpoint and the kinetic speed of the human nodal channel (Schwarz et al. 1995,
+  as used by McIntyre et al. 2002); fast inactivation h is the nodal gate re-centred to the
+  availability midpoint measured for Nav1.6 in neurones; s is slow inactivation.
+* ``nav12``: Nav1.2, soma and proximal AIS: the same forms, activation +10 mV and availability
+  +5 mV relative to Nav1.6 (Rush et al. 2005; Hu et al. 2009), fast inactivation 2.5x slower.
 * ``nap``: persistent Na+ current.
 * ``kv1``: Kv1 (D-type), AIS and juxtaparanodes; 4-aminopyridine-sensitive.
 * ``kv3``: Kv3, fast repolarisation; high-threshold, fast; TEA-sensitive at < 1 mM.
@@ -41,8 +42,12 @@ Channels (name: what it is; where it sits in a cortical pyramidal neuron or myel
 Left for later (they need a Ca2+-dependent gate, which the current gate forms cannot
 declare; issue 12): BK (Kca1.1, fast AHP) and SK (Kca2, medium AHP).
 
-Densities given as defaults are the ones the seed circuit uses for a soma; each place that
-paints a channel sets its own ``gbar_S_cm2``.
+The module-level channels carry placeholder densities (zero for most); each place that paints a
+channel sets its own ``gbar_S_cm2`` (see :mod:`ranvier.seed` for a cortical neuron's values).
+
+Known limits: the thermodynamic activation gates have no floor on their time constants, so far
+from their midpoints they are faster than measured (e.g. Nav m at 0 mV); Kir's rectification
+midpoint is a fixed voltage rather than following E_K; Ca2+-dependent K+ channels are missing.
 """
 
 from __future__ import annotations
