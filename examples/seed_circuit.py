@@ -11,7 +11,7 @@ from ranvier.seed import SeedSettings, seed_circuit
 settings = SeedSettings(fiber_diam_um=4.0, temperature_degC=37.0)  # every parameter has a default
 sim, sites = seed_circuit(settings)           # neuron A (synapses, AIS, myelinated axon, terminal) -> neuron B
 result = sim.run()                            # xarray Dataset: v, per-ion currents, gates, Ca2+ at the terminal
-summary = summarize_circuit(result, sites, sim.cells[0].reversal_potentials_mV())
+summary = summarize_circuit(result, sites, sim.cells[0].reversal_potentials_mV(), settings.fiber_diam_um)
 print(format_circuit_summary(summary))
 
 if len(sys.argv) > 1:
