@@ -6,7 +6,7 @@ The public API is re-exported here; everything else is internal.
 __version__ = "0.1.0"
 
 from ranvier.cell import Cell, Paint
-from ranvier.errors import RanvierError, SimulationError
+from ranvier.errors import PhysiologyWarning, RanvierError, SimulationError
 from ranvier.ions import (
     Concentrations,
     ghk_current_density_mA_cm2,
@@ -44,7 +44,7 @@ __all__ = [
     "AMPA", "GABA_A", "NMDA", "RECEPTORS", "CalciumPool", "MgBlock", "Receptor", "Release", "SpikeTrain", "Synapse",
     "Terminal", "hva_ca",
     "CATALOGUE", "Cell", "Channel", "Concentrations", "Constant", "CurrentClamp", "Discretization", "Exp", "Gate",
-    "Linoid", "Morphology", "Paint", "Probe", "RanvierError", "Section", "Sigmoid", "Simulation", "SimulationError",
+    "Linoid", "Morphology", "Paint", "PhysiologyWarning", "Probe", "RanvierError", "Section", "Sigmoid", "Simulation", "SimulationError",
     "Site", "VoltageClamp", "Waveform", "binary_tree", "cable", "ghk_current_density_mA_cm2", "ghk_voltage_mV",
     "hh_k", "hh_leak", "hh_na", "ion_leak", "leak", "load", "nernst_mV", "resting_potential_mV", "save", "simulate",
     "soma_dendrites_axon", "tm_kd", "tm_na",

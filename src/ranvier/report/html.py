@@ -12,13 +12,13 @@ import datetime as _dt
 import io
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from numbers import Real
 from pathlib import Path
 
 from ranvier.errors import RanvierError
+from ranvier.files import atomic_write, check_output_path
 from ranvier.report.units import ION_TEXT, format_number, split_unit
 
 __all__ = ["flatten", "provenance_from", "render_report", "write_report"]
@@ -321,26 +321,14 @@ def write_report(
     name and renamed over it when complete: a failure at any point leaves an existing
     file unchanged and no temporary file behind.
     """
-    path = Path(path)
-    if path.suffix.lower() != ".html":
-        raise RanvierError(f"a report is an HTML file; the path must end in .html, got {str(path)!r}")
-    folder = path.parent
-    if not folder.is_dir():
-        raise RanvierError(f"the folder {str(folder)!r} does not exist")
+    path = check_output_path(path, (".html",), "report", "a report is an HTML file")
     data = render_report(title, summary, figures, provenance, notes).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
+
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    atomic_write(path, write)
     return path
