@@ -40,8 +40,11 @@ LABELS = {
     "method": "integration method",
     "method_description": "integration method",
     "first_ap": "first action potential",
-    "threshold": "threshold (where dV/dt passes 10 mV/ms)",
+    "threshold": "threshold",  # the dV/dt definition below applies to a voltage only (see UNIT_LABELS)
     "peak": "peak",
+    "undershoot": "undershoot (lowest V within 5 ms after the peak, below rest)",
+    "not_measured": "not measured, and why",
+    "warnings": "warnings (values outside the physiological range)",
     "half_width": "half-width (at half the threshold-to-peak height)",
     "afterhyperpolarisation": "afterhyperpolarisation (lowest V after the peak)",
     "charge": "charge carried (outward +, inward −)",
@@ -118,10 +121,20 @@ def _unit_of(path: tuple[str, ...]) -> str | None:
     return None
 
 
+# Labels that hold for one unit only: a threshold in mV is a voltage (where dV/dt passes 10 mV/ms),
+# a threshold in nA is the smallest stimulus current that fires a spike.
+UNIT_LABELS = {
+    ("threshold", "mV"): "threshold (where dV/dt passes 10 mV/ms)",
+    ("threshold", "nA"): "threshold current (smallest pulse that fires a spike)",
+}
+
+
 def _label_html(key: str) -> str:
-    base, _ = split_unit(key)
+    base, unit = split_unit(key)
     if base.lower() in ION_TEXT:
         return escape(ION_TEXT[base.lower()])
+    if (base, unit) in UNIT_LABELS:
+        return escape(UNIT_LABELS[(base, unit)])
     if base in LABELS:
         return escape(LABELS[base])
     return escape(base.replace("_", " "))
