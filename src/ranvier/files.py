@@ -53,8 +53,12 @@ def check_output_path(path: object, suffixes: Iterable[str], what: str, rule: st
     folder = p.parent
     if not folder.is_dir():
         raise RanvierError(f"the folder {str(folder)!r} does not exist (it would hold the {what}); create it first")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise RanvierError(f"the folder {str(folder)!r} is not writable (it would hold the {what})")
+    try:  # the only sure test of writability (permissions, read-only mounts, root on /proc) is to write
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".ranvier-write-test.", delete=True):
+            pass
+    except OSError as e:
+        raise RanvierError(f"the folder {str(folder)!r} is not writable (it would hold the {what}): "
+                           f"{e.strerror or e}") from None
     if p.exists() and not os.access(p, os.W_OK):
         raise RanvierError(f"{str(path)!r} exists and is not writable")
     return p

@@ -121,6 +121,7 @@ class SpikeTrain:
     def poisson(cls, rate_hz: float, tstop_ms: float, seed: int = 0, start_ms: float = 0.0, **kw) -> "SpikeTrain":
         """Spikes of a Poisson process of ``rate_hz`` between start_ms and tstop_ms (reproducible by seed)."""
         r = check_positive("rate_hz", rate_hz, "Hz")
+        r = check_band("rate_hz", r, "input_rate_hz")
         T = check_positive("tstop_ms", tstop_ms, "ms")
         rng = np.random.default_rng(seed)
         n = rng.poisson(r * (T - start_ms) / 1000.0)
