@@ -110,3 +110,20 @@ def test_an_epsp_containing_spikes_is_not_an_amplitude():
     assert s["neuron_b"]["epsp_soma_mV"] is None and s["neuron_b"]["epsp_dendrite_mV"] is None
     assert "fired 1 spike(s)" in s["not_measured"]["neuron_b.epsp_soma_mV"]
     assert s["neuron_b"]["spike_count"] == 1
+
+
+def test_the_python_summary_checks_its_afterhyperpolarisation_and_velocity():
+    """ranvier.summary.summarize (the API's summary) applies the same checks."""
+    from ranvier.summary import summarize
+
+    labels = ["soma(0.5)", "axon(0.2)", "axon(0.8)"]
+    plateau = 20.0 * ((T > 5.2) & (T < 15.0))  # after the spike the soma stays above rest
+    v = np.stack([REST + spike(5.0) + plateau, REST + spike(5.2), np.full_like(T, REST)])  # never reaches b
+    ds = xr.Dataset({"v": (("site", "time"), v), "v_rest_mV": ("site", np.full(3, REST)),
+                     "temperature_degC": ("site", np.full(3, 37.0))},
+                    coords={"site": labels, "time": T, "distance_um": ("site", [0.0, 200.0, 800.0])},
+                    attrs={"dt_ms": DT, "method": "cn"})
+    s = summarize(ds, *labels, {"na": 60.0})
+    assert s["first_ap"]["afterhyperpolarisation_mV"] is None
+    assert "above rest" in s["not_measured"]["first_ap.afterhyperpolarisation_mV"]
+    assert s["conduction_velocity_m_s"] is None and "conduction_velocity_m_s" in s["not_measured"]
