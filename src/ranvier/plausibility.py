@@ -90,6 +90,10 @@ RANGES: Mapping[str, Band] = MappingProxyType({
                "J Neurophysiol 87:995, doi:10.1152/jn.00353.2001); fever reaches ~42 degC",
         why_model="below 0 degC the tissue freezes and above 45 degC proteins denature"),
     # rates
+    "q10": Band(unit="", lo=1.0, hi=6.0, lo_model=0.0, hi_model=20.0, lo_model_open=True,
+                source="gating rates of ion channels speed up 2-4 fold per 10 degC (Hodgkin & Huxley 1952 used 3; "
+                       "Hille 2001, Ion Channels of Excitable Membranes, 3rd ed.); conductances 1.2-1.6",
+                why_model="a Q10 above 20 makes a few degC change a rate by orders of magnitude"),
     "input_rate_hz": Band(unit="Hz", lo=0.0, hi=500.0, lo_model=0.0, hi_model=10_000.0,
                           source="an absolute refractory period of ~1-2 ms keeps neurons below ~500 Hz "
                                  "(Kandel et al., Principles of Neural Science, ch. 7)",
@@ -107,16 +111,17 @@ def check_band(name: str, value: object, band: str | Band | None = None, *, stac
     key = band if band is not None else name.rsplit(" ", 1)[-1]
     b = RANGES[key] if isinstance(key, str) else key
     x = check_real(name, value, b.unit)
+    u = f" {b.unit}" if b.unit else ""
     left = "(" if b.lo_model_open else "["
     bad_lo = x <= b.lo_model if b.lo_model_open else x < b.lo_model
     if bad_lo or x > b.hi_model:
         raise RanvierError(
-            f"{name} must be in {left}{b.lo_model:g}, {b.hi_model:g}] {b.unit}, got {x!r}"
+            f"{name} must be in {left}{b.lo_model:g}, {b.hi_model:g}]{u}, got {x!r}"
             + (f"; {b.why_model}" if b.why_model else "")
         )
     if x < b.lo or x > b.hi:
         warnings.warn(
-            f"{name} = {x:g} {b.unit} is outside the physiological range [{b.lo:g}, {b.hi:g}] {b.unit} "
+            f"{name} = {x:g}{u} is outside the physiological range [{b.lo:g}, {b.hi:g}]{u} "
             f"({b.source}); the model runs, but check that this is what you mean",
             PhysiologyWarning, stacklevel=stacklevel,
         )

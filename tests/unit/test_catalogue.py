@@ -275,6 +275,10 @@ API_CASES = [
     pytest.param(_seed(temperature_degC=-1.0), ERROR, r"temperature_degC must be in \[0, 45\]", id="seed-temperature--1"),
     pytest.param(_seed(fiber_diam_um=1e6), ERROR, r"fiber_diam_um must be in", id="seed-fiber-1e6"),
     pytest.param(_seed(input_rate_hz=2e4), ERROR, r"input_rate_hz must be in", id="seed-rate-2e4"),
+    pytest.param(lambda: rv.Channel("x", ion="k", gbar_S_cm2=0.01, q10=1e6), ERROR, r"channel 'x': q10 must be in \(0, 20\], got 1000000", id="channel-q10-1e6"),
+    pytest.param(lambda: rv.Channel("x", ion="k", gbar_S_cm2=0.01, q10=10.0), WARN, r"channel 'x': q10 = 10 is outside the physiological range \[1, 6\]", id="channel-q10-10"),
+    pytest.param(lambda: rv.hh_na.with_(q10=0.5), WARN, r"q10 = 0\.5 is outside", id="channel-q10-0.5"),
+    pytest.param(lambda: rv.hh_na.with_(q10=3.0), VALID, None, id="channel-q10-3"),
     pytest.param(lambda: rv.Cell(rv.cable(), temperature_degC=-300.0), ERROR, r"absolute zero", id="cell-below-absolute-zero"),
     pytest.param(lambda: rv.Cell(rv.cable(), temperature_degC=70.0), ERROR, r"temperature_degC must be in \[-20, 60\]", id="cell-70"),
 ]
