@@ -15,12 +15,15 @@ DEFAULT_MAX_MINUTES = 10.0
 
 
 def _run(args: argparse.Namespace) -> int:
+    _check_outputs(args)  # a bad --out or --report is refused before anything is built or run (light imports)
+    if not args.json:  # first, before the imports and the build that take a second or more
+        print(f"ranvier: simulating the seed circuit (neuron A -> neuron B) for {args.tstop:g} ms "
+              f"at {args.temperature:g} degC ...", file=sys.stderr, flush=True)
     from ranvier.circuit_summary import format_circuit_summary, summarize_circuit
     from ranvier.ions import Concentrations
     from ranvier.result import save
     from ranvier.seed import SeedSettings, seed_circuit
 
-    _check_outputs(args)  # a bad --out or --report is refused before anything is built or run
     conc = Concentrations().with_(**{k: v for k, v in vars(args).items() if k.endswith("_mM") and v is not None})
     settings = SeedSettings(
         temperature_degC=args.temperature, fiber_diam_um=args.fiber_diam, myelinated=not args.unmyelinated,
@@ -28,10 +31,7 @@ def _run(args: argparse.Namespace) -> int:
         method=args.method, concentrations=conc,
     )
     sim, sites = seed_circuit(settings)
-    _check_run_budget(sim, args)
-    if not args.json:
-        print(f"ranvier: simulating the seed circuit (neuron A -> neuron B) for {settings.tstop_ms:g} ms "
-              f"at {settings.temperature_degC:g} degC ...", file=sys.stderr)
+    _check_run_budget(sim, args)  # memory and time estimated from the description, before any allocation
     result = sim.run(progress=None if not args.json else False)
     summary = summarize_circuit(result, sites, sim.cells[0].reversal_potentials_mV())
     if _WARNED:
@@ -186,8 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse a bad output path (suffix, missing or unwritable folder) before any simulation."""
-    from ranvier.files import check_output_path
-    from ranvier.result import RESULT_SUFFIXES
+    from ranvier.files import RESULT_SUFFIXES, check_output_path
 
     if getattr(args, "out", None) is not None:
         check_output_path(args.out, RESULT_SUFFIXES, "result", "--out saves a NetCDF file")
@@ -216,12 +215,15 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 def _dispatch(args: argparse.Namespace) -> int:
     """Run a subcommand: errors, warnings and Ctrl-C each end in one line on stderr, never a traceback."""
+    from ranvier.progress import compile_messages
+
     _WARNED.clear()
     with warnings.catch_warnings():
         warnings.simplefilter("always", PhysiologyWarning)
         warnings.showwarning = _show_warning
         try:
-            return args.func(args)
+            with compile_messages():  # the first use of a model shape compiles: say so, never wait silently
+                return args.func(args)
         except (RanvierError, SimulationError) as e:
             print(f"ranvier: error: {e}", file=sys.stderr)
             return 2

@@ -28,7 +28,10 @@ from pathlib import Path
 
 from ranvier.errors import RanvierError
 
-__all__ = ["atomic_write", "check_output_path", "clean_stale_parts"]
+__all__ = ["RESULT_SUFFIXES", "atomic_write", "check_output_path", "clean_stale_parts"]
+
+RESULT_SUFFIXES = (".nc", ".nc4", ".netcdf")
+"""File name endings of a saved result (NetCDF-4)."""
 
 
 def check_output_path(path: object, suffixes: Iterable[str], what: str, rule: str = "") -> Path:

@@ -8,9 +8,7 @@ from pathlib import Path
 import xarray as xr
 
 from ranvier.errors import RanvierError
-from ranvier.files import atomic_write, check_output_path
-
-RESULT_SUFFIXES = (".nc", ".nc4", ".netcdf")
+from ranvier.files import RESULT_SUFFIXES, atomic_write, check_output_path
 
 LONG_NAMES = {
     "v": "membrane potential",
