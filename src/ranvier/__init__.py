@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 _EXPORTS = {
     "Cell": "ranvier.cell",
     "Paint": "ranvier.cell",
+    "PhysiologyWarning": "ranvier.errors",
     "RanvierError": "ranvier.errors",
     "SimulationError": "ranvier.errors",
     "Concentrations": "ranvier.ions",
@@ -83,7 +84,7 @@ def __dir__():
 
 if TYPE_CHECKING:  # static checkers and IDEs see the real imports
     from ranvier.cell import Cell, Paint
-    from ranvier.errors import RanvierError, SimulationError
+    from ranvier.errors import PhysiologyWarning, RanvierError, SimulationError
     from ranvier.ions import (
         Concentrations,
         ghk_current_density_mA_cm2,

@@ -17,6 +17,7 @@ from ranvier import __version__
 from ranvier.assemble import ION_CURRENTS, assemble, check_site, model_hash
 from ranvier.cell import Cell
 from ranvier.errors import RanvierError, SimulationError, check_positive, check_real
+from ranvier.plausibility import check_dt_for_cells
 from ranvier.numerics import status as st
 from ranvier.numerics.engine import integrate
 from ranvier.numerics.stepper import find_rest, n_cells, relax
@@ -151,6 +152,7 @@ class Simulation:
             raise RanvierError(f"dt_ms must be in (0, {dt_max:g}] ms ({why}), got {dt:g}")
         if dt > tstop:
             raise RanvierError(f"dt_ms ({dt:g} ms) must not exceed tstop_ms ({tstop:g} ms)")
+        check_dt_for_cells(dt, cells)  # the internode crossing time of a myelinated axon, the fastest gate
         if self.method not in METHODS:
             check_name("method", self.method, METHODS)
         if self.engine not in ENGINES:
