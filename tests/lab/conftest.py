@@ -64,7 +64,7 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def lab_browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="installed by the test extra")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium_path(), headless=True,
@@ -79,7 +79,7 @@ class Watched:
     def __init__(self, browser, server):
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         self.page = self.context.new_page()
-        self.page.set_default_timeout(120_000)
+        self.page.set_default_timeout(90_000)
         self.requests: list[str] = []
         self.console: list[tuple[str, str]] = []
         self.page.on("request", lambda r: self.requests.append(r.url))
@@ -112,7 +112,7 @@ class Watched:
 
 
 @pytest.fixture
-def watched(browser, lab_server):
-    w = Watched(browser, lab_server)
+def watched(lab_browser, lab_server):
+    w = Watched(lab_browser, lab_server)
     yield w
     w.close()

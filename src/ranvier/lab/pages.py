@@ -223,7 +223,14 @@ class _Page:
         done = "Ready (from the cache)." if hit is not None else f"Ready: simulated in {took:.1f} s."
 
         def apply() -> None:
-            self.show(out)
+            try:
+                self.show(out)
+            except Exception as e:  # a bug: say so on the page and in the server's log, not silently
+                import traceback
+
+                traceback.print_exc()
+                self._busy(False, f"The lab could not draw this run ({type(e).__name__}: {e}).")
+                return
             self._busy(False, done)
 
         if self.doc is not None:

@@ -45,17 +45,20 @@ def warm_up() -> threading.Thread:
 
 def make_server(host: str = "127.0.0.1", port: int = 5006, warm: bool = True):
     """A started-but-not-looping Panel server with every page and the API."""
-    import functools
-
     import panel as pn
 
     from ranvier.experiments import catalogue
     from ranvier.lab.api import handlers
     from ranvier.lab.pages import scene_page, seed_page
 
+    def page_of(name: str):
+        def page():  # Panel calls a plain function once per browser tab (it would draw a partial's repr)
+            return scene_page(name)
+        return page
+
     routes = {"/": seed_page}
     for name in catalogue():
-        routes[f"/scene/{name}"] = functools.partial(scene_page, name)
+        routes[f"/scene/{name}"] = page_of(name)
     origins = [f"{h}:{port}" for h in ("127.0.0.1", "localhost", host)]
     server = pn.serve(routes, address=host, port=port, show=False, start=False, title="ranvier lab",
                       extra_patterns=handlers(), websocket_origin=origins, threaded=False)
