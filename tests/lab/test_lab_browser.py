@@ -19,7 +19,7 @@ from ranvier.lab.pages import control_label
 SEED = "/?tstop_ms=12"
 # scenes whose default run takes well under ~3 s on CI's 2 cores: their screenshots show the result;
 # the others (bisections over many runs) are shot while they compute, showing the progress indicator
-QUICK_SCENES = ("resting-potential", "ions-of-the-spike", "synaptic-transmission", "hypokalaemia", "hyperkalaemia")
+QUICK_SCENES = ("resting-potential", "ions-of-the-spike", "synaptic-transmission")
 
 
 def _number(page, testid: str) -> float:
@@ -100,7 +100,7 @@ def test_scene_shows_its_finding_and_downloads_netcdf_and_figures(watched, lab_s
 
     page = watched.page
     page.goto(lab_server.url + "/scene/resting-potential?k_out_mM=10")
-    page.wait_for_selector("[data-testid=finding]")
+    page.wait_for_selector("[data-testid=status]:has-text('Ready')")
     finding = page.locator("[data-testid=finding]").inner_text()
     status, api = get(f"{lab_server.url}/api/experiments/resting-potential/run?k_out_mM=10")
     assert status == 200 and finding == api["finding"], "the page's finding is the experiment's own text"
@@ -138,9 +138,10 @@ def test_every_page_renders_labelled_controls_and_is_screenshotted(watched, lab_
         page.goto(f"{lab_server.url}/scene/{name}")
         page.wait_for_selector("[data-testid=status]")
         if name in QUICK_SCENES:
+            page.wait_for_selector("[data-testid=status]:has-text('Ready')")
             page.wait_for_selector("[data-testid=finding]")
         else:
-            page.wait_for_timeout(1000)
+            page.wait_for_selector("[data-testid=status]:has-text('Simulating')")
         status = page.locator("[data-testid=status]").inner_text()
         assert "could not" not in status and "Not run" not in status, f"{name}: {status}"
         watched.screenshot(f"scene-{name}")

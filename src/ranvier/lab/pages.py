@@ -207,7 +207,9 @@ class _Page:
         hit = runner().cached(key)
         t0 = time.perf_counter()
         if hit is None:
-            self._busy(True, "Simulating with the new values...")
+            last = runner().last_duration(self.what)
+            hint = f" (the last run of this page took {last:.0f} s)" if last is not None and last >= 2 else ""
+            self._busy(True, f"Simulating{hint}...")
         try:
             out = hit if hit is not None else await asyncio.wrap_future(
                 runner().submit(key, lambda: self.run(full), channel=self.channel))
@@ -282,7 +284,7 @@ class SeedPage(_Page):
         self.lab_src = ColumnDataSource(dict(x=[], y=[], text=[], align=[]))
         mapper = LinearColorMapper(palette=Viridis256, low=-90.0, high=40.0)
         m = figure(height=270, sizing_mode="stretch_width", tools="", toolbar_location=None,
-                   x_range=Range1d(-150, 1000), y_range=Range1d(-22, 26),
+                   x_range=Range1d(-150, 1000), y_range=Range1d(-28, 26),
                    title="Neuron A -> neuron B, coloured by membrane potential (schematic, not to scale)")
         r = m.segment("x0", "y0", "x1", "y1", source=self.seg_src, line_width="w", line_cap="round",
                       line_color={"field": "v", "transform": mapper})
@@ -331,7 +333,8 @@ class SeedPage(_Page):
         self.readouts = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[PAGE_CSS])
         self.download = pn.widgets.FileDownload(callback=self._netcdf, filename="ranvier-seed.nc",
                                                 label="Download the run (NetCDF)", button_type="primary",
-                                                description="all recordings of this run; read it with ranvier.load")
+                                                description="all recordings of this run; read it with ranvier.load",
+                                                visible=False)
 
     def check(self, values: dict) -> dict:
         from ranvier.lab.seed_model import check_seed_params
@@ -368,6 +371,7 @@ class SeedPage(_Page):
         from ranvier.lab.seed_model import describe_ais_currents, readouts
 
         self.run_out = run
+        self.download.visible = True
         segs = run.segments
         i0 = 0
         self.seg_src.data = dict(x0=[s.x0 for s in segs], y0=[s.y0 for s in segs], x1=[s.x1 for s in segs],
@@ -443,14 +447,14 @@ def _morph_labels(segs) -> dict:
 
     dend = [s for s in segs if not s.site_label.startswith("cell1/") and s.name.startswith("d")]
     if dend:
-        add(min(min(s.x0, s.x1) for s in dend), max(max(s.y0, s.y1) for s in dend) + 2.0, "dendrites", "center")
+        add(min(min(s.x0, s.x1) for s in dend), max(max(s.y0, s.y1) for s in dend) + 2.0, "dendrites", "left")
     for s in segs:
         short = s.site_label.split("/")[-1].split("(")[0]
         if s.site_label.startswith("cell1/"):
             if short == "soma":
-                add(s.x1, s.y0 + 4.0, "neuron B", "right")
+                add(s.x1, s.y0 + 18.0, "neuron B", "right")
             elif short == "d2_0":
-                add(min(s.x0, s.x1), min(s.y0, s.y1) - 9.0, "synapse from A's terminal", "center")
+                add(max(s.x0, s.x1), min(s.y0, s.y1) - 10.0, "synapse from A", "right")
         elif short in want:
             text, dy, align, end = want[short]
             x = 0.5 * (s.x0 + s.x1) if end is None else (s.x0, s.x1)[end]
@@ -475,7 +479,8 @@ class ScenePage(_Page):
         self.table = pn.pane.HTML("", sizing_mode="stretch_width")
         self.download = pn.widgets.FileDownload(callback=self._netcdf, filename=f"ranvier-{name}.nc",
                                                 label="Download the run (NetCDF)", button_type="primary",
-                                                description="measured numbers and figure data; read it with ranvier.load")
+                                                description="measured numbers and figure data; read it with ranvier.load",
+                                                visible=False)
 
     def check(self, values: dict) -> dict:
         return self.ex.check_params(**values)
@@ -497,8 +502,6 @@ class ScenePage(_Page):
         from ranvier.report.html import flatten
 
         self.run_out = run
-        self.finding.object = (f'<h2 style="margin:0.3em 0">What this run found</h2>'
-                               f'<p data-testid="finding" style="font-size:1.05em">{html.escape(run.finding)}</p>')
         items = []
         for k, (caption, fig) in enumerate(run.figures):
             def png(fig=fig):
@@ -521,6 +524,9 @@ class ScenePage(_Page):
                        for path, v in flatten({k: v for k, v in run.summary.items() if k != "parameters"}))
         self.table.object = ("<details><summary>Every measured number</summary><table style='font-size:0.85em'>"
                              f"{rows}</table></details>")
+        self.finding.object = (f'<h2 style="margin:0.3em 0">What this run found</h2>'
+                               f'<p data-testid="finding" style="font-size:1.05em">{html.escape(run.finding)}</p>')
+        self.download.visible = True
 
     def view(self):
         import panel as pn

@@ -71,10 +71,17 @@ class Runner:
         return self._pool.submit(job)
 
     def forget(self, channel: Hashable) -> None:
-        """A channel closed (its tab went away): drop its bookkeeping, skip its queued work."""
+        """A channel closed (its tab went away): drop its bookkeeping, so its queued work is skipped."""
         with self._lock:
-            self._latest[channel] = -1
             self._latest.pop(channel, None)
+
+    def last_duration(self, what: str) -> float | None:
+        """Seconds the latest computation for page ``what`` took (keys made by :func:`params_key`)."""
+        with self._lock:
+            for key, seconds in reversed(self.timings):
+                if isinstance(key, tuple) and key and key[0] == what:
+                    return seconds
+        return None
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
