@@ -22,6 +22,24 @@ SEED = "/?tstop_ms=12"
 QUICK_SCENES = ("resting-potential", "ions-of-the-spike", "synaptic-transmission")
 
 
+UNLABELLED_JS = """() => {
+  const out = [];
+  const walk = (root) => root.querySelectorAll('*').forEach((el) => {
+    const visible = el.offsetParent !== null || el.getClientRects().length > 0;
+    const interactive = el.tagName === 'BUTTON' || el.tagName === 'INPUT' || el.getAttribute('role') === 'slider';
+    if (visible && interactive) {
+      const id = el.id;
+      const label = (el.getAttribute('aria-label') || '').trim() || (el.textContent || '').trim() ||
+        (id && root.querySelector(`label[for="${id}"]`) ? root.querySelector(`label[for="${id}"]`).textContent.trim() : '');
+      if (!label) out.push(el.outerHTML.slice(0, 120));
+    }
+    if (el.shadowRoot) walk(el.shadowRoot);
+  });
+  walk(document);
+  return out;
+}"""
+
+
 def _number(page, testid: str) -> float:
     text = page.locator(f"[data-testid={testid}]").inner_text()
     return float(text)
@@ -48,6 +66,10 @@ def test_seed_page_raising_k_out_with_the_keyboard_depolarises_rest(watched, lab
     assert page.locator("[data-testid=initiation_site]").inner_text() == "AIS"
     answer = page.locator("[data-testid=ais-answer]").inner_text()
     assert "Na+" in answer and "into the cell" in answer and "Na+ flows first" in answer, answer
+
+    page.wait_for_timeout(500)  # the labelling script runs every 0.4 s
+    unlabelled = page.evaluate(UNLABELLED_JS)
+    assert not unlabelled, f"every control needs an accessible name; unlabelled: {unlabelled}"
 
     k = page.get_by_role("slider", name="external K+ (mM)")
     k.focus()
@@ -145,6 +167,8 @@ def test_every_page_renders_labelled_controls_and_is_screenshotted(watched, lab_
         status = page.locator("[data-testid=status]").inner_text()
         assert "could not" not in status and "Not run" not in status, f"{name}: {status}"
         watched.screenshot(f"scene-{name}")
+        unlabelled = page.evaluate(UNLABELLED_JS)
+        assert not unlabelled, f"{name}: every control needs an accessible name; unlabelled: {unlabelled}"
         # every parameter has a keyboard-operable control whose accessible name is its label and unit
         for p in ex.params:
             label = control_label(p)

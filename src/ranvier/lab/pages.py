@@ -58,8 +58,12 @@ def _format(p) -> str:
 
 # Bokeh's slider handle (noUiSlider) is focusable and moves with the arrow keys, PageUp/PageDown,
 # Home and End, but carries no accessible name: give it its visible title, in every shadow root,
-# now and whenever Bokeh re-renders a widget.
+# now and whenever Bokeh re-renders a widget. The same for the play control's range and its
+# icon-only buttons.
 A11Y_JS = """
+const PLAYER_BUTTONS = {first: 'go to the start', previous: 'one frame back', reverse: 'play backwards',
+  pause: 'pause', play: 'play', next: 'one frame forward', last: 'go to the end', slower: 'slower',
+  faster: 'faster'};
 function ranvierLabel(root) {
   root.querySelectorAll('*').forEach((el) => {
     if (el.getAttribute && el.getAttribute('role') === 'slider' && !el.getAttribute('aria-label')) {
@@ -68,6 +72,18 @@ function ranvierLabel(root) {
         const text = t.textContent.replace(/:\\s*[^:]*$/, '').trim();
         if (text) el.setAttribute('aria-label', text);
       }
+    }
+    if (el.tagName === 'INPUT' && el.type === 'range' && !el.getAttribute('aria-label')) {
+      el.setAttribute('aria-label', 'time of the movie');
+    }
+    if (el.tagName === 'BUTTON' && !el.getAttribute('aria-label') && PLAYER_BUTTONS[el.className]) {
+      el.setAttribute('aria-label', PLAYER_BUTTONS[el.className]);
+      el.setAttribute('title', PLAYER_BUTTONS[el.className]);
+    }
+    if (el.tagName === 'BUTTON' && !el.getAttribute('aria-label') && el.classList.contains('bk-spin-btn')) {
+      const lab = root.querySelector('label');
+      const what = lab && lab.textContent.trim() ? lab.textContent.trim() : 'the value';
+      el.setAttribute('aria-label', (el.classList.contains('bk-spin-btn-up') ? 'increase ' : 'decrease ') + what);
     }
     if (el.shadowRoot) ranvierLabel(el.shadowRoot);
   });
@@ -95,7 +111,7 @@ def make_control(p):
     label = control_label(p)
     if is_integer(p):
         w = pn.widgets.IntSlider(name=label, start=int(p.lo), end=int(p.hi), value=int(p.default), step=1)
-    elif p.lo > 0 and p.hi / p.lo >= 100:  # spans decades: a slider would be useless at the low end
+    elif p.lo > 0 and p.hi / p.lo > 200:  # spans decades: a slider would be useless at the low end
         w = pn.widgets.FloatInput(name=label, start=p.lo, end=p.hi, value=float(p.default), step=float(p.lo),
                                   format="0[.]00000")
     else:
@@ -401,9 +417,9 @@ class SeedPage(_Page):
             _readout("spikes", "spikes at the soma", r["spikes"], "", "d"),
         ])
         self.answer.object = f'<p data-testid="ais-answer">{html.escape(describe_ais_currents(run))}</p>'
-        # start the movie just before the spike leaves the AIS, so the first picture already shows it
+        # open on the moment the spike fires in the AIS, so the first picture already shows where it starts
         onset = (run.summary.get("spike_onset_ms") or {}).get("ais")
-        start = int(np.searchsorted(run.frame_t_ms, onset - 0.1)) if onset is not None else 0
+        start = int(np.searchsorted(run.frame_t_ms, onset + 0.15)) if onset is not None else 0
         self.player.end = len(run.frame_t_ms) - 1
         if self.player.value != start:
             self.player.value = start
