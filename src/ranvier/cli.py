@@ -141,6 +141,15 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if report.passed else 1
 
 
+def _lab(args: argparse.Namespace) -> int:
+    try:
+        from ranvier.lab.server import serve
+    except ImportError as e:
+        raise RanvierError(f"the lab needs its optional dependencies ({e.name}): pip install 'ranvier[lab]'") from None
+    serve(host=args.host, port=args.port, open_browser=not args.no_browser)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ranvier", description="The neuron action potential, simulated from physics.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -181,6 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="run Rallpacks 1-3 and print the error against the references")
     v.add_argument("--json", action="store_true", help="print the table as JSON")
     v.set_defaults(func=_validate)
+
+    lab = sub.add_parser("lab", help="the interactive lab in your browser (needs: pip install 'ranvier[lab]')")
+    lab.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1, this machine "
+                                                         "only; anything else is reachable by others: warned)")
+    lab.add_argument("--port", type=int, default=5006, help="port (default 5006)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser (for servers)")
+    lab.set_defaults(func=_lab)
     return p
 
 

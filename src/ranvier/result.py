@@ -48,6 +48,6 @@ def load(path: str | os.PathLike) -> xr.Dataset:
             out = ds.load()
     except (OSError, ValueError) as e:
         raise RanvierError(f"{str(path)!r} is not a readable NetCDF result file: {e}") from None
-    if "v" not in out.data_vars and "time" not in out.dims:
+    if "v" not in out.data_vars and "time" not in out.dims and out.attrs.get("ranvier_kind") != "experiment":
         raise RanvierError(f"{str(path)!r} is NetCDF but not a ranvier result (no 'time' dimension)")
     return out
