@@ -47,5 +47,15 @@ __all__ = [
     "Linoid", "Morphology", "Paint", "Probe", "RanvierError", "Section", "Sigmoid", "Simulation", "SimulationError",
     "Site", "VoltageClamp", "Waveform", "binary_tree", "cable", "ghk_current_density_mA_cm2", "ghk_voltage_mV",
     "hh_k", "hh_leak", "hh_na", "ion_leak", "leak", "load", "nernst_mV", "resting_potential_mV", "save", "simulate",
-    "soma_dendrites_axon", "tm_kd", "tm_na",
+    "soma_dendrites_axon", "sweep", "tm_kd", "tm_na",
 ]
+
+
+def __getattr__(name: str):
+    # rv.sweep (parameter sweeps, optionally on Dask) is imported on first use, so that
+    # `import ranvier` stays light; the package is callable: rv.sweep(target, points, ...)
+    if name == "sweep":
+        import importlib
+
+        return importlib.import_module("ranvier.sweep")
+    raise AttributeError(f"module 'ranvier' has no attribute {name!r}")
