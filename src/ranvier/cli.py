@@ -167,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="run Rallpacks 1-3 and print the error against the references")
     v.add_argument("--json", action="store_true", help="print the table as JSON")
     v.set_defaults(func=_validate)
+
+    from ranvier.sweep.cli import add_parser as add_sweep_parser  # `ranvier sweep` (issue 17)
+
+    add_sweep_parser(sub)
     return p
 
 
