@@ -73,7 +73,9 @@ def split(result: xr.Dataset, offsets: np.ndarray, k: int) -> xr.Dataset:
     run of that point alone would give them."""
     lo, hi = int(offsets[k]), int(offsets[k + 1])
     cell = result["cell"].values
-    part = result.isel(site=np.flatnonzero((cell >= lo) & (cell < hi)))
+    idx = np.flatnonzero((cell >= lo) & (cell < hi))
+    contiguous = idx.size and idx[-1] - idx[0] + 1 == idx.size
+    part = result.isel(site=slice(int(idx[0]), int(idx[-1]) + 1) if contiguous else idx)  # a slice: no copy
     newcell = part["cell"].values - lo
     labels = [(_CELL_PREFIX.sub("", str(lab)) if c == 0 else f"cell{c}/" + _CELL_PREFIX.sub("", str(lab)))
               for lab, c in zip(part["site"].values, newcell)]
