@@ -29,6 +29,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--points", type=int, default=1000)
     ap.add_argument("--separate", type=int, default=100, help="separate runs actually timed (then extrapolated)")
     ap.add_argument("--n-nodes", type=float, default=11.0)
+    ap.add_argument("--scheduler", default="in-process",
+                    help="in-process (default) or local: a 2-process LocalCluster started (and warmed) before timing")
     ap.add_argument("--json", help="write the numbers to this file")
     args = ap.parse_args(argv)
 
@@ -47,9 +49,21 @@ def main(argv=None) -> dict:
         CONDUCTION.measure(CONDUCTION.build(**CONDUCTION.full({"fiber_diam_um": d, "n_nodes": args.n_nodes})).run())
     warm_s = time.perf_counter() - t0
 
+    client = None
+    cluster_s = 0.0
+    if args.scheduler == "local":
+        from ranvier.sweep.dist import local_client
+
+        t0 = time.perf_counter()
+        client, cluster = local_client(os.cpu_count())
+        rv.sweep(CONDUCTION, {"fiber_diam_um": diams[:32], "n_nodes": [args.n_nodes]}, client=client, chunk_size=16)
+        cluster_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    ds = rv.sweep(CONDUCTION, grid, scheduler="in-process", progress=False)
+    ds = rv.sweep(CONDUCTION, grid, client=client, scheduler="in-process", progress=False)
     sweep_s = time.perf_counter() - t0
+    if client is not None:
+        client.close()
+        cluster.close()
     v_sweep = ds.velocity_m_s.values.ravel()
 
     idx = np.unique(np.linspace(0, args.points - 1, args.separate).round().astype(int))
@@ -63,6 +77,7 @@ def main(argv=None) -> dict:
     sep_1000 = per_run * args.points
     dev = float(np.max(np.abs(np.array(v_sep) - v_sweep[idx]) / np.abs(v_sweep[idx])))
     out = {
+        "scheduler": ds.attrs["scheduler"], "cluster_start_and_warm_s": round(cluster_s, 2),
         "points": args.points, "n_nodes": args.n_nodes, "chunk_size": ds.attrs["chunk_size"],
         "chunks": ds.attrs["chunks_total"], "sweep_s": round(sweep_s, 3),
         "separate_timed": int(idx.size), "separate_timed_s": round(sep_s, 3), "separate_per_run_s": round(per_run, 5),
