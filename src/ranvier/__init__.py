@@ -65,7 +65,8 @@ _EXPORTS = {
     "Terminal": "ranvier.synapse",
 }
 
-__all__ = sorted(_EXPORTS)
+# rv.sweep is the package ranvier.sweep, callable: rv.sweep(target, points, ...) (reached by __getattr__)
+__all__ = sorted([*_EXPORTS, "sweep"])
 
 
 def __getattr__(name: str):

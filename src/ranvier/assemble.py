@@ -106,8 +106,12 @@ class _Builder:
         """Append a block of nodes; returns the index of its first node."""
         first = self.n
         k = len(parent)
-        self.node_blocks.append((np.asarray(parent, np.int32), np.broadcast_to(np.asarray(cap, float), (k,)),
-                                 np.broadcast_to(np.asarray(gax, float), (k,)), np.broadcast_to(np.asarray(area, float), (k,)),
+
+        def per_node(x):  # arrays of the right length as they are (broadcast_to costs ~10 us a call)
+            a = np.asarray(x, float)
+            return a if a.shape == (k,) else np.broadcast_to(a, (k,))
+
+        self.node_blocks.append((np.asarray(parent, np.int32), per_node(cap), per_node(gax), per_node(area),
                                  np.full(k, cell, np.int32)))
         self.n += k
         return first

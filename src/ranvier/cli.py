@@ -197,6 +197,10 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--port", type=int, default=5006, help="port (default 5006)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser (for servers)")
     lab.set_defaults(func=_lab)
+
+    from ranvier.sweep.cli import add_parser as add_sweep_parser  # `ranvier sweep` (issue 17)
+
+    add_sweep_parser(sub)
     return p
 
 
