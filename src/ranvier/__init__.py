@@ -32,6 +32,7 @@ from ranvier.mechanisms import (
 )
 from ranvier.mechanisms.library.reuveni1993 import hva_ca
 from ranvier.mechanisms.receptors import AMPA, GABA_A, NMDA, RECEPTORS, MgBlock, Receptor
+from ranvier.interop.nwb import to_nwb
 from ranvier.morphology import Discretization, Morphology, Section, binary_tree, cable, soma_dendrites_axon
 from ranvier.probe import Probe
 from ranvier.result import load, save
@@ -47,5 +48,5 @@ __all__ = [
     "Linoid", "Morphology", "Paint", "Probe", "RanvierError", "Section", "Sigmoid", "Simulation", "SimulationError",
     "Site", "VoltageClamp", "Waveform", "binary_tree", "cable", "ghk_current_density_mA_cm2", "ghk_voltage_mV",
     "hh_k", "hh_leak", "hh_na", "ion_leak", "leak", "load", "nernst_mV", "resting_potential_mV", "save", "simulate",
-    "soma_dendrites_axon", "tm_kd", "tm_na",
+    "soma_dendrites_axon", "tm_kd", "tm_na", "to_nwb",
 ]

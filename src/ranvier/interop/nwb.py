@@ -18,6 +18,9 @@ recorded data; ranvier's convention for *simulated* data is:
 * each pair is a row of the ``IntracellularRecordingsTable``;
 * ion currents, gate states and Ca2+ go into a processing module "ranvier" as
   ``TimeSeries`` with their units;
+* the ``Subject`` is the model (``subject_id`` "ranvier-model-<model hash>", a description
+  saying no animal was used; ``sex`` "U" and ``age`` "P0D/" (unknown, an open range) unless
+  the caller gives the modelled animal's; ``species`` only when the caller names it);
 * ``session_description`` names the model; ``experiment_description`` lists its
   sections, channels (with their citations) and temperature; ``notes`` holds the
   result's provenance attributes as JSON (version, method, dt, model hash, created);
@@ -82,7 +85,7 @@ def describe_model(simulation) -> str:
 
 
 def to_nwb(result, path: str | os.PathLike, simulation=None, *, session_description: str | None = None,
-           overwrite: bool = False) -> Path:
+           overwrite: bool = False, species: str | None = None, age: str = "P0D/", sex: str = "U") -> Path:
     """Write a ranvier result (and, given ``simulation``, its stimuli and model description) to an NWB file.
 
     Parameters
@@ -98,6 +101,12 @@ def to_nwb(result, path: str | os.PathLike, simulation=None, *, session_descript
         Default: "ranvier simulation of <cell names>".
     overwrite : bool
         Replace an existing file (otherwise refuse).
+    species : str or None
+        The species whose neuron the model represents (Latin binomial, e.g. "Rattus norvegicus"),
+        stored in the NWB Subject; the Subject itself always says the data are simulated.
+    age, sex : str
+        The Subject's age (ISO 8601 duration; default "P0D/", NWB's open range for "unknown")
+        and sex ("U", unknown, by default), both of the animal modelled, if any.
     """
     import xarray as xr
 
@@ -150,7 +159,13 @@ def to_nwb(result, path: str | os.PathLike, simulation=None, *, session_descript
     device = nwb.create_device(
         name="ranvier simulator",
         description=f"ranvier {version} (numerical simulation; {method}; dt {attrs.get('dt_ms')} ms)",
-        manufacturer="ranvier",
+    )
+    nwb.subject = pynwb.file.Subject(
+        subject_id=f"ranvier-model-{attrs.get('model_hash', 'unknown')}",
+        description="a computational model neuron simulated by ranvier; no animal was used",
+        sex=sex,
+        age=age,
+        **({"species": species} if species else {}),
     )
     stim_at: dict[str, object] = {}
     if simulation is not None:
@@ -217,7 +232,7 @@ def to_nwb(result, path: str | os.PathLike, simulation=None, *, session_descript
                     name=f"{var} {label}", data=data, unit=unit, starting_time=0.0, rate=rate_Hz,
                     description=str(result[var].attrs.get("long_name", var)) + f" at {label}",
                 ))
-    tmp = path.with_name(f".{path.name}.part")
+    tmp = path.with_name(f".{path.stem}.part.nwb")
     try:
         with pynwb.NWBHDF5IO(str(tmp), "w") as io:
             io.write(nwb)
