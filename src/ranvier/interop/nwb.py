@@ -154,6 +154,7 @@ def to_nwb(result, path: str | os.PathLike, simulation=None, *, session_descript
         ),
         notes=json.dumps(attrs, sort_keys=True, default=str),
         source_script="ranvier.to_nwb",
+        keywords=["simulation", "computational model", "ranvier"],
         source_script_file_name="ranvier",
     )
     device = nwb.create_device(
@@ -181,6 +182,7 @@ def to_nwb(result, path: str | os.PathLike, simulation=None, *, session_descript
                 description=f"simulated ideal electrode at {label} (no access resistance, no capacitance)",
                 device=device,
                 location=label,
+                cell_id=label.split("/")[0] if "/" in label else "cell0",
             )
         return electrodes[label]
 
