@@ -11,6 +11,9 @@ from ranvier.errors import RanvierError, SimulationError
 
 
 def _run(args: argparse.Namespace) -> int:
+    if not args.json:  # first, before the imports and the build that take a second or more
+        print(f"ranvier: simulating the seed circuit (neuron A -> neuron B) for {args.tstop:g} ms "
+              f"at {args.temperature:g} degC ...", file=sys.stderr, flush=True)
     from ranvier.circuit_summary import format_circuit_summary, summarize_circuit
     from ranvier.ions import Concentrations
     from ranvier.result import save
@@ -23,9 +26,6 @@ def _run(args: argparse.Namespace) -> int:
         method=args.method, concentrations=conc,
     )
     sim, sites = seed_circuit(settings)
-    if not args.json:
-        print(f"ranvier: simulating the seed circuit (neuron A -> neuron B) for {settings.tstop_ms:g} ms "
-              f"at {settings.temperature_degC:g} degC ...", file=sys.stderr)
     result = sim.run(progress=None if not args.json else False)
     summary = summarize_circuit(result, sites, sim.cells[0].reversal_potentials_mV())
     if args.out:
@@ -172,8 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from ranvier.progress import compile_messages
+
     try:
-        return args.func(args)
+        with compile_messages():  # the first use of a model shape compiles: say so, never wait silently
+            return args.func(args)
     except (RanvierError, SimulationError) as e:
         print(f"ranvier: error: {e}", file=sys.stderr)
         return 2

@@ -22,6 +22,7 @@ import math
 
 import numpy as np
 from numba import njit, prange
+from ranvier.numerics.jit import kernel
 
 from ranvier.numerics.hines import hines_solve_fast
 from ranvier.numerics.membrane import FARADAY, GHK_DV_MV, ghk_unit_density
@@ -56,7 +57,7 @@ def step_scheme(s, n_steps, cn, t, dt, eps, jump_t, jp, jend, damp_left):
     return nsub, extrapolate, jp, damp_left
 
 
-@njit(cache=True)
+@kernel
 def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
     """Integrate cell ``c`` over n_steps; returns (status, step reached).
 
@@ -353,7 +354,7 @@ def run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, 
     return OK, n_steps
 
 
-@njit(cache=True)
+@kernel
 def _record_other(r, kind, idx, rec_list_start, rec_list_count, rec_list, rec_list_w, rec_list_e, chan_pool, xstate,
                   area_cm2, chan_gmax, chan_law, chan_erev,
                   chan_z, chan_cin, chan_cout, chan_vt, chan_gate_start, chan_gate_count, gate_power,
@@ -379,7 +380,7 @@ def _record_other(r, kind, idx, rec_list_start, rec_list_count, rec_list, rec_li
     return vc_g_uS[idx] * (vc - v[vc_node[idx]])  # nA delivered by the clamp
 
 
-@njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def integrate_cells(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp, cells):
     """:func:`integrate` for the cells (groups) listed in ``cells`` only."""
     k = cells.shape[0]
@@ -395,7 +396,6 @@ def integrate_cells(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, o
     return OK, n_steps
 
 
-@njit(cache=True)
 def integrate(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
     """Run every cell of the batch for ``n_steps`` steps of ``dt`` ms from ``t0``, cells in parallel.
 
@@ -405,12 +405,15 @@ def integrate(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, da
     ``damp`` (int64 per cell, zeros at the start of a run) carries the damped
     Crank-Nicolson steps still owed from one call to the next.
     Returns (status, step) of the first cell that failed, else (OK, n_steps).
+
+    A Python function on purpose: a cached compiled caller of the parallel kernel is loaded
+    without the thread pool it needs (see :mod:`ranvier.numerics.jit`).
     """
     cells = np.arange(m.cell_node_start.shape[0] - 1)
     return integrate_cells(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp, cells)
 
 
-@njit(cache=True)
+@kernel
 def integrate_serial(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
     """:func:`integrate` without the thread pool, for a batch of one group.
 

@@ -42,6 +42,7 @@ from typing import NamedTuple
 
 import numpy as np
 from numba import literally, njit, prange, types
+from ranvier.numerics.jit import kernel
 from numba.extending import overload
 
 from ranvier.numerics.engine import JUMP_EPS, integrate_cells, step_scheme
@@ -426,7 +427,7 @@ def _ipow(x, p):
     return y
 
 
-@njit(cache=True, error_model="numpy")
+@kernel(error_model="numpy")
 def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, W):
     """Integrate block ``b`` (its ``v`` and gate states ``st`` in lane order) over n_steps.
 
@@ -768,7 +769,7 @@ def run_block(b, lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, 
     return OK, n_steps
 
 
-@njit(cache=True)
+@kernel
 def damp_store(damp, lane_cell, b, dmp):
     """Hand the damped Crank-Nicolson steps still owed back to every cell of the block."""
     for l in range(lane_cell.shape[1]):
@@ -776,7 +777,7 @@ def damp_store(damp, lane_cell, b, dmp):
             damp[lane_cell[b, l]] = dmp
 
 
-@njit(cache=True, parallel=True)
+@kernel(parallel=True)
 def integrate_blocks(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
     """Every block of a batch (LANES lanes) for n_steps, blocks in parallel; (status, step) of the first that failed."""
     nb = v.shape[0]
@@ -792,19 +793,19 @@ def integrate_blocks(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, da
     return OK, n_steps
 
 
-@njit(cache=True)
+@kernel
 def integrate_block(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
     """:func:`integrate_blocks` for a single block, without the thread pool."""
     return run_block(0, lm, m, tabs, v[0], st[0], t0, dt, n_steps, cn, rec_every, out, damp, LANES)
 
 
-@njit(cache=True)
+@kernel
 def integrate_single(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
     """One cell of any shape in one lane: the general engine's tree solve with the flat passes."""
     return run_block(0, lm, m, tabs, v[0], st[0], t0, dt, n_steps, cn, rec_every, out, damp, 1)
 
 
-@njit(cache=True)
+@kernel
 def integrate_chain(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
     """One cable as CHAIN_LANES chained segments."""
     return run_block(0, lm, m, tabs, v[0], st[0], t0, dt, n_steps, cn, rec_every, out, damp, CHAIN_LANES)
