@@ -109,7 +109,7 @@ def compile_mods(files: list[Path], work: Path) -> None:
                    stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
 
-def run_file(h, rel: str) -> "xr.Dataset":
+def run_file(h, rel: str):
     import neuron
     import xarray as xr
 
@@ -193,7 +193,7 @@ def main() -> None:
         import os
 
         os.chdir(work)
-        import neuron  # noqa: F401  (loads the compiled mechanisms from the working folder)
+        import neuron  # noqa: F401  (importing it loads the compiled mechanisms of the working folder)
         from neuron import h
 
         h.load_file("stdrun.hoc")

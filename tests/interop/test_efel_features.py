@@ -14,7 +14,6 @@ samples and the same central differences: 1e-9.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 efel = pytest.importorskip("efel")

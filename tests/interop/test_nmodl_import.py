@@ -7,7 +7,6 @@ Hodgkin & Huxley (1952, J Physiol 117:500, doi:10.1113/jphysiol.1952.sp004764) b
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np

@@ -12,7 +12,6 @@ import math
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 pytest.importorskip("morphio")
@@ -20,7 +19,7 @@ neurom = pytest.importorskip("neurom")
 
 from ranvier.errors import RanvierError  # noqa: E402
 from ranvier.morphology import Discretization, lambda_ac_um  # noqa: E402
-from ranvier.morphology.swc import SwcWarning, from_swc, read_swc  # noqa: E402
+from ranvier.morphology.swc import SwcWarning, read_swc  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "swc"
 FILES = {

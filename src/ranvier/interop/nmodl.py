@@ -432,49 +432,63 @@ def _match_form(f: np.ndarray, v: np.ndarray, ref: np.ndarray | None = None):
                             return cand
                     except RanvierError:
                         pass
+    # a Linoid's midpoint m is where f(m + u) - f(m - u) = r u / s is linear in u (L(x) - L(-x) = x
+    # for L(x) = x / (1 - exp(-x))); the slope c = r/s and f(m) = r then give the rest
+    starts: list[tuple[type, float, float, float]] = []
+    from scipy.optimize import minimize_scalar
+
+    def bend(m):
+        u = np.linspace(0.0, min(m - v[0], v[-1] - m), 41)[1:]
+        if u.size < 2 or u[-1] < 5.0:
+            return 1e9
+        d = np.interp(m + u, v, f) - np.interp(m - u, v, f)
+        slope = np.dot(u, d) / np.dot(u, u)
+        return float(np.sum((d - slope * u) ** 2) / (np.sum(d**2) + 1e-300))
+
+    m_est = float(minimize_scalar(bend, bounds=(v[0] + 10.0, v[-1] - 10.0), method="bounded",
+                                  options={"xatol": 1e-3}).x)
+    u = np.linspace(0.5, min(m_est - v[0], v[-1] - m_est), 40)
+    d = np.interp(m_est + u, v, f) - np.interp(m_est - u, v, f)
+    c = float(np.dot(u, d) / np.dot(u, u))
+    r_est = float(np.interp(m_est, v, f))
+    if c != 0 and r_est > 0:
+        starts.append((Linoid, r_est, m_est, r_est / c))
     # otherwise least squares on the relative error from a few starting points,
     # stopping at the first fit that passes the check
     for cls in (Sigmoid, Linoid):
-        for m0 in (-40.0, -70.0, -10.0, 20.0, -110.0):
-            for s0 in ((10.0, 20.0, 4.0) if rising else (-10.0, -20.0, -4.0)):
-                r0 = float(np.interp(m0, v, f)) or scale
+        starts += [(cls, float("nan"), m0, s0) for m0 in (-40.0, -70.0, -10.0, 20.0)
+                   for s0 in ((10.0, 4.0) if rising else (-10.0, -4.0))]
+    for cls, r_start, m0, s0 in starts:
+        r0 = r_start if r_start == r_start else (float(np.interp(m0, v, f)) or scale)
+        if cls is Sigmoid and r_start != r_start:
+            r0 = 2.0 * r0
+
+        def resid(p, cls=cls):
+            r, m, s = p
+            if s == 0:
+                return np.full_like(f, 1e6)
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                x = (v - m) / s
                 if cls is Sigmoid:
-                    r0 = 2.0 * r0
+                    g = r / (1.0 + np.exp(-x))
+                else:
+                    small = np.abs(x) < 1e-6
+                    xs = np.where(small, 1.0, x)
+                    g = r * np.where(small, 1.0 + x / 2, xs / -np.expm1(-xs))
+            out = (g - f) / (np.abs(f) + 1e3 * floor)
+            return np.where(np.isfinite(out), out, 1e6)
 
-                def resid(p, cls=cls):
-                    r, m, s = p
-                    if s == 0:
-                        return np.full_like(f, 1e6)
-                    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                        x = (v - m) / s
-                        if cls is Sigmoid:
-                            g = r / (1.0 + np.exp(-x))
-                        else:
-                            small = np.abs(x) < 1e-6
-                            xs = np.where(small, 1.0, x)
-                            g = r * np.where(small, 1.0 + x / 2, xs / -np.expm1(-xs))
-                    out = (g - f) / (np.abs(f) + 1e3 * floor)
-                    return np.where(np.isfinite(out), out, 1e6)
-
-                sol = least_squares(resid, [r0, m0, s0], xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=100)
-                r, m, s = (float(x) for x in sol.x)
-                if not (r > 0 and s != 0 and np.all(np.isfinite(sol.x))) or np.max(np.abs(sol.fun)) > 1e-6:
-                    continue
-                try:
-                    form = cls(r, m, s)
-                except RanvierError:
-                    continue
-                if ok(form):
-                    return form
+        sol = least_squares(resid, [r0, m0, s0], xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=100)
+        r, m, s = (float(x) for x in sol.x)
+        if not (r > 0 and s != 0 and np.all(np.isfinite(sol.x))) or np.max(np.abs(sol.fun)) > 1e-6:
+            continue
+        try:
+            form = cls(r, m, s)
+        except RanvierError:
+            continue
+        if ok(form):
+            return form
     return None
-
-
-@dataclass(frozen=True)
-class GateRates:
-    name: str
-    alpha: np.ndarray
-    beta: np.ndarray
-    line: int
 
 
 def _run(mf: ModFile, v: np.ndarray, celsius: float, states: dict, ions: dict) -> tuple[_Interp, dict]:
@@ -509,7 +523,7 @@ def channels_from_nmodl(path: str | os.PathLike, *, celsius_degC: float | None =
         Named ``{suffix}_{ion}`` ("hh_na", "hh_k") and ``{suffix}_{current}`` for a
         NONSPECIFIC_CURRENT ("hh_il"), with gates named as the file's STATEs.
     """
-    from ranvier.mechanisms.channel import Channel, Gate
+    from ranvier.mechanisms.channel import Channel
 
     pth = str(Path(path))
     tree = parse_nmodl(path)
