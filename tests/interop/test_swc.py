@@ -27,6 +27,7 @@ FILES = {
     "pyramidal with axon (L5)": DATA / "l5_pyramidal_with_axon.swc",
     "motor neuron (v_e_moto1)": DATA / "motoneuron_v_e_moto1.CNG.swc",
     "Purkinje (v_e_purk2)": DATA / "purkinje_v_e_purk2.CNG.swc",
+    "17-point soma (De Schutter archive)": DATA / "deschutter_10-2012-02-09-001.CNG.swc",
 }
 RTOL = 1e-6
 
