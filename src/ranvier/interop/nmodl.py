@@ -309,7 +309,7 @@ class _Interp:
         self.block(body, loc)
         return loc.get(nm)
 
-    def block(self, blk, loc, mask=None):
+    def block(self, blk, loc):
         for st in blk.children:
             self.stmt(st, loc)
 
