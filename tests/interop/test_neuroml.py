@@ -79,3 +79,22 @@ def test_invalid_file_names_file_and_line(tmp_path):
         channels_from_neuroml(p)
     with pytest.raises(RanvierError, match=r"no NeuroML file"):
         channels_from_neuroml(tmp_path / "none.nml")
+
+
+def test_the_neuroml_example_cell_imports_with_its_morphology_and_biophysics():
+    """NML2_SingleCompHHCell: one spherical soma of 1000 um2 (the file's own comment), HH densities
+    120/36/0.3 mS/cm2, 1 uF/cm2, rest -65 mV; it fires like ranvier's HH cell of the same area."""
+    from ranvier.interop.neuroml import cell_from_neuroml
+
+    cell, v_init = cell_from_neuroml(NML)
+    assert v_init == -65.0
+    soma = cell.morphology.sections[0]
+    assert len(cell.morphology.sections) == 1 and "soma_group" in soma.tags
+    assert soma.area_um2 == pytest.approx(1000.0, rel=1e-6), soma.area_um2
+    assert soma.cm_uF_cm2 == 1.0 and soma.Ra_ohm_cm == pytest.approx(30.0)
+    chans = cell.channels_on(soma.name)
+    assert chans["naChan"].gbar_S_cm2 == pytest.approx(0.12) and chans["kChan"].gbar_S_cm2 == pytest.approx(0.036)
+    stim = [rv.CurrentClamp.step(rv.Site(soma.name), 0.08, 2.0, 10.0)]
+    res = rv.simulate(cell, stim, [rv.Probe(rv.Site(soma.name), ("v",))], tstop_ms=15.0, v_init_mV=v_init)
+    v = res.v.values[0]
+    assert v.max() > 20.0, f"the NeuroML HH cell does not fire at 0.08 nA: peak {v.max():.1f} mV"

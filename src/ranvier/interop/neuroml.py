@@ -21,6 +21,10 @@ channel's Q10 and reference temperature (one per channel). The maximal conductan
 fixed reversal come from the document's ``channelDensity`` for the channel (a cell's
 biophysics), or from the ``ranvier:gbar_S_cm2`` / ``ranvier:erev_mV`` properties that
 :func:`channels_to_neuroml` writes. Other gate and rate types are refused by name.
+
+:func:`cell_from_neuroml` reads a ``cell`` too: segments as one-compartment sections,
+segment groups as tags, channel densities as paints, capacitance and resistivity where
+they apply to all segments.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ UNIT_SCALE = {
     "S_per_cm2": 1.0, "mS_per_cm2": 1e-3, "S_per_m2": 1e-4, "mS_per_m2": 1e-7, "pS_per_um2": 1e-4,
     # to degC
     "degC": 1.0,
+    # to uF/cm2 and ohm*cm
+    "uF_per_cm2": 1.0, "F_per_m2": 100.0, "ohm_cm": 1.0, "kohm_cm": 1e3, "ohm_m": 100.0,
 }
 NEUROML_ION = {"na": "na", "k": "k", "ca": "ca", "cl": "cl", "non_specific": "nonspecific", None: "nonspecific"}
 
@@ -261,3 +267,103 @@ def channels_to_neuroml(channels, path: str | os.PathLike, *, doc_id: str = "ran
     except Exception as e:
         raise RanvierError(f"ranvier wrote {str(path)!r} but it is not valid NeuroML 2: {e}") from None
     return path
+
+
+def cell_from_neuroml(path: str | os.PathLike, cell_id: str | None = None, *, temperature_degC: float = 6.3):
+    """A NeuroML 2 ``cell`` (morphology and biophysics) as a ranvier :class:`Cell`, and its initial potential (mV).
+
+    Each segment becomes a one-compartment section (its length, and the diameter that keeps
+    the lateral area of its truncated cone; a segment whose two ends coincide is a sphere,
+    given as a cylinder of length = diameter). Segment groups become tags; a channel
+    density on a group paints the channel there. Specific capacitance and resistivity are
+    taken where they apply to all segments (the only case imported); ``temperature_degC`` is
+    the cell's temperature (NeuroML leaves it to the simulation).
+    """
+    import math
+
+    from ranvier.cell import Cell, Paint
+    from ranvier.morphology.section import Section
+    from ranvier.morphology.tree import Morphology
+
+    neuroml = _need_neuroml()
+    name = str(Path(path))
+    chans = {c.name: c for c in channels_from_neuroml(path)}
+    doc = neuroml.loaders.read_neuroml2_file(name)
+    cells = [c for c in doc.cells if cell_id is None or c.id == cell_id]
+    if not cells:
+        raise RanvierError(f"{name}: no cell{'' if cell_id is None else ' ' + repr(cell_id)} in the file "
+                           f"(cells: {[c.id for c in doc.cells]})")
+    cell = cells[0]
+    where = f"{name}: cell {cell.id!r}"
+    if cell.morphology is None or not cell.morphology.segments:
+        raise RanvierError(f"{where} has no morphology segments")
+    bp = cell.biophysical_properties
+    if bp is None or bp.membrane_properties is None:
+        raise RanvierError(f"{where} has no biophysicalProperties/membraneProperties")
+    mp, ip = bp.membrane_properties, bp.intracellular_properties
+
+    def global_value(items, units, what):
+        vals = [x for x in items if x.segment_groups in (None, "all")]
+        others = [x for x in items if x.segment_groups not in (None, "all")]
+        if others:
+            raise RanvierError(f"{where}: {what} on segment groups {[x.segment_groups for x in others]} "
+                               "is not imported yet (only on 'all')")
+        return _quantity(vals[0].value, units, f"{where} {what}") if vals else None
+
+    cm = global_value(mp.specific_capacitances, ("uF_per_cm2",), "specificCapacitance") or 1.0
+    ra_ohm_cm = global_value(ip.resistivities if ip is not None else [], ("kohm_cm", "ohm_cm"), "resistivity")
+    ra = 100.0 if ra_ohm_cm is None else ra_ohm_cm
+    v_init = global_value(mp.init_memb_potentials, ("mV", "V"), "initMembPotential")
+    # groups: members and includes, resolved to segment ids
+    groups = {g.id: g for g in cell.morphology.segment_groups}
+
+    def members(gid, seen=()):
+        if gid not in groups:
+            raise RanvierError(f"{where}: segment group {gid!r} is not defined")
+        g = groups[gid]
+        out = {m.segments for m in g.members}
+        for inc in g.includes:
+            if inc.segment_groups in seen:
+                raise RanvierError(f"{where}: segment group {gid!r} includes itself through {inc.segment_groups!r}")
+            out |= members(inc.segment_groups, seen + (gid,))
+        return out
+
+    tags_of: dict[int, list[str]] = {s.id: [] for s in cell.morphology.segments}
+    for gid in groups:
+        for sid in members(gid):
+            tags_of.setdefault(sid, []).append(gid)
+    by_id = {s.id: s for s in cell.morphology.segments}
+    names = {s.id: (f"{s.name}_{s.id}" if s.name else f"seg{s.id}") for s in cell.morphology.segments}
+    secs = []
+    for s in cell.morphology.segments:
+        par = s.parent
+        prox = s.proximal if s.proximal is not None else (by_id[par.segments].distal if par is not None else None)
+        if prox is None:
+            raise RanvierError(f"{where}: segment {s.id} has neither a proximal point nor a parent")
+        d = s.distal
+        length = math.dist((prox.x, prox.y, prox.z), (d.x, d.y, d.z))
+        r0, r1 = prox.diameter / 2.0, d.diameter / 2.0
+        if length == 0.0:  # a sphere: NeuroML's convention for a segment whose ends coincide
+            diam = max(r0, r1) * 2.0
+            length = diam
+        else:
+            area = math.pi * (r0 + r1) * math.sqrt(length**2 + (r0 - r1) ** 2)
+            diam = area / (math.pi * length)
+        px = 1.0
+        if par is not None and par.fraction_along is not None:
+            px = float(par.fraction_along)
+        secs.append(Section(names[s.id], length, diam, parent=None if par is None else names[par.segments],
+                            parent_x=px, Ra_ohm_cm=ra, cm_uF_cm2=cm, nseg=1, tags=tuple(tags_of.get(s.id, ()))))
+    paints = []
+    for cd in mp.channel_densities:
+        if cd.ion_channel not in chans:
+            raise RanvierError(f"{where}: channelDensity {cd.id!r} names ionChannel {cd.ion_channel!r}, "
+                               f"which is not in the file (channels: {sorted(chans)})")
+        gbar = _quantity(cd.cond_density, tuple(k for k in UNIT_SCALE if "per" in k and "S" in k),
+                         f"{where} channelDensity {cd.id!r} condDensity")
+        erev = _quantity(cd.erev, ("mV", "V"), f"{where} channelDensity {cd.id!r} erev")
+        ch = chans[cd.ion_channel].with_(gbar_S_cm2=gbar, e_rev_mV=erev)
+        group = cd.segment_groups or "all"
+        paints.append(Paint(ch, group))
+    morph = Morphology(secs)
+    return Cell(morph, mechanisms=tuple(paints), temperature_degC=temperature_degC, name=cell.id), v_init
