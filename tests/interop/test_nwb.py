@@ -81,3 +81,20 @@ def test_bad_paths_are_refused(current_clamp_run, tmp_path):
         rv.to_nwb(res, p, sim)
     with pytest.raises(RanvierError, match=r"expects a result Dataset"):
         rv.to_nwb({"v": 1}, tmp_path / "z.nwb")
+
+
+def test_a_batch_keeps_each_cell_apart(tmp_path):
+    """Sites of cell k > 0 are labelled "cellk/..." in ranvier; NWB names may not hold "/", so "cellk ...",
+    and each electrode carries its cell as cell_id."""
+    cell = rv.Cell(rv.cable(50.0, 20.0, nseg=1, tags=("soma",)), mechanisms=(rv.hh_na, rv.hh_k, rv.hh_leak),
+                   temperature_degC=6.3)
+    sim = rv.Simulation([cell, cell], (rv.CurrentClamp.step(rv.Site("cable", cell=1), 0.5, 1.0, 0.5),),
+                        (rv.Probe(rv.Site("cable"), ("v",)), rv.Probe(rv.Site("cable", cell=1), ("v",))), tstop_ms=3.0)
+    res = sim.run()
+    path = rv.to_nwb(res, tmp_path / "batch.nwb", sim)
+    with pynwb.NWBHDF5IO(str(path), "r") as io:
+        f = io.read()
+        assert sorted(f.acquisition) == ["v cable(0.5)", "v cell1 cable(0.5)"]
+        v1 = f.acquisition["v cell1 cable(0.5)"]
+        assert np.allclose(v1.data[:], res.v.sel(site="cell1/cable(0.5)").values)
+        assert v1.electrode.cell_id == "cell1" and list(f.stimulus) == ["stimulus cell1 cable(0.5)"]

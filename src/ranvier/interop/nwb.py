@@ -175,10 +175,13 @@ def to_nwb(result, path: str | os.PathLike, simulation=None, *, session_descript
     labels = [str(x) for x in result["site"].values]
     electrodes = {}
 
+    def safe(label: str) -> str:  # NWB names cannot hold "/" or ":" ("cell1/soma(0.5)" -> "cell1 soma(0.5)")
+        return label.replace("/", " ")
+
     def electrode(label: str):
         if label not in electrodes:
             electrodes[label] = nwb.create_icephys_electrode(
-                name=f"electrode {label}",
+                name=f"electrode {safe(label)}",
                 description=f"simulated ideal electrode at {label} (no access resistance, no capacitance)",
                 device=device,
                 location=label,
@@ -196,14 +199,14 @@ def to_nwb(result, path: str | os.PathLike, simulation=None, *, session_descript
             if np.all(np.isnan(v)):
                 continue
             resp = CurrentClampSeries(
-                name=f"v {label}", data=v, electrode=el, gain=1.0, conversion=1e-3, unit="volts",
+                name=f"v {safe(label)}", data=v, electrode=el, gain=1.0, conversion=1e-3, unit="volts",
                 starting_time=0.0, rate=rate_Hz, bias_current=0.0, bridge_balance=0.0, capacitance_compensation=0.0,
                 description=f"simulated membrane potential at {label} (mV)",
             )
             stim = None
             if isinstance(st, CurrentClamp):
                 stim = CurrentClampStimulusSeries(
-                    name=f"stimulus {label}", data=np.asarray(st.waveform(time_ms), float), electrode=el, gain=1.0,
+                    name=f"stimulus {safe(label)}", data=np.asarray(st.waveform(time_ms), float), electrode=el, gain=1.0,
                     conversion=1e-9, unit="amperes", starting_time=0.0, rate=rate_Hz,
                     description=f"current injected at {label} (nA, positive into the cell)",
                 )
@@ -211,12 +214,12 @@ def to_nwb(result, path: str | os.PathLike, simulation=None, *, session_descript
         elif isinstance(st, VoltageClamp) and "clamp_i_nA" in result:
             i_nA = np.asarray(result["clamp_i_nA"].values[i], float)
             resp = VoltageClampSeries(
-                name=f"clamp current {label}", data=i_nA, electrode=el, gain=1.0, conversion=1e-9, unit="amperes",
+                name=f"clamp current {safe(label)}", data=i_nA, electrode=el, gain=1.0, conversion=1e-9, unit="amperes",
                 starting_time=0.0, rate=rate_Hz,
                 description=f"current delivered by the simulated voltage clamp at {label} (nA, into the cell positive)",
             )
             stim = VoltageClampStimulusSeries(
-                name=f"command {label}", data=np.asarray(st.waveform(time_ms), float), electrode=el, gain=1.0,
+                name=f"command {safe(label)}", data=np.asarray(st.waveform(time_ms), float), electrode=el, gain=1.0,
                 conversion=1e-3, unit="volts", starting_time=0.0, rate=rate_Hz,
                 description=f"voltage-clamp command at {label} (mV)",
             )
@@ -231,7 +234,7 @@ def to_nwb(result, path: str | os.PathLike, simulation=None, *, session_descript
                 if np.all(np.isnan(data)):
                     continue
                 mod.add(pynwb.TimeSeries(
-                    name=f"{var} {label}", data=data, unit=unit, starting_time=0.0, rate=rate_Hz,
+                    name=f"{var} {safe(label)}", data=data, unit=unit, starting_time=0.0, rate=rate_Hz,
                     description=str(result[var].attrs.get("long_name", var)) + f" at {label}",
                 ))
     tmp = path.with_name(f".{path.stem}.part.nwb")
