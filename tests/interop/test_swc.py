@@ -167,3 +167,10 @@ def test_fixable_defects_are_counted_in_one_warning(tmp_path):
     m = n.to_morphology(Discretization(d_lambda=None, max_length_um=5.0))
     assert all(s.diam_um > 0 for s in m.sections)
     assert {s.parent for s in m.sections if s.name.startswith("dend[1]")} >= {"soma"}
+
+
+def test_a_neurite_starting_inside_the_soma_is_reported(tmp_path):
+    p = _write(tmp_path, "inside.swc", "1 1 0 0 0 5 -1\n2 3 2 0 0 1 1\n3 3 20 0 0 1 2\n4 3 -6 0 0 1 1\n5 3 -20 0 0 1 4\n")
+    with pytest.warns(SwcWarning, match=r"1 neurite\(s\) starting inside the soma"):
+        n = read_swc(p)
+    assert len(n.sections) == 2

@@ -106,6 +106,8 @@ FIX_ZERO_RADIUS = "point(s) with zero radius, given the radius of the nearest po
 FIX_ZERO_LENGTH = "zero-length segment(s) (a point repeating its parent's position), kept (they add no length)"
 FIX_DETACHED = "neurite(s) starting without a parent (parent -1) besides the soma, attached to the soma"
 FIX_NO_LENGTH = "section(s) of no length, given a length equal to their radius"
+NOTE_INSIDE_SOMA = ("neurite(s) starting inside the soma (first point closer to the soma centre than its "
+                    "radius), kept as drawn: that stretch adds area the soma already has")
 FIX_UNDEFINED = "point(s) of type 0 (undefined), kept as group 'custom0'"
 
 
@@ -379,6 +381,11 @@ def read_swc(path: str | os.PathLike, *, warn: bool = True) -> SwcNeuron:
         r = max((float(s.diameters[0]) / 2 for s in m.root_sections), default=1.0)
         soma_area = 4 * math.pi * r * r
         chk.note("soma of zero size, given the area of a sphere as wide as the thickest neurite start")
+    centre = np.asarray(m.soma.center, float)
+    r_soma = math.sqrt(soma_area / (4 * math.pi))  # the radius of a sphere of the soma's area
+    for root in m.root_sections:
+        if np.linalg.norm(np.asarray(root.points[0], float) - centre) < 0.999 * r_soma:
+            chk.note(NOTE_INSIDE_SOMA)
     counters: dict[str, int] = {}
     names: dict[int, str] = {}
     sections: list[SwcSection] = []
@@ -400,7 +407,7 @@ def read_swc(path: str | os.PathLike, *, warn: bool = True) -> SwcNeuron:
             chk.note(FIX_NO_LENGTH)
         sections.append(SwcSection(sname, group, pts, rad, parent))
     if chk.counts and warn:
-        warnings.warn(SwcWarning(f"{name}: fixed {chk.summary()}"), stacklevel=2)
+        warnings.warn(SwcWarning(f"{name}: defects found and handled: {chk.summary()}"), stacklevel=2)
     return SwcNeuron(name, soma_type, soma_area, np.asarray(m.soma.center, float), tuple(sections), dict(chk.counts))
 
 
