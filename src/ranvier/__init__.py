@@ -63,6 +63,7 @@ _EXPORTS = {
     "SpikeTrain": "ranvier.synapse",
     "Synapse": "ranvier.synapse",
     "Terminal": "ranvier.synapse",
+    "to_nwb": "ranvier.interop.nwb",
 }
 
 # rv.sweep is the package ranvier.sweep, callable: rv.sweep(target, points, ...) (reached by __getattr__)
@@ -117,4 +118,5 @@ if TYPE_CHECKING:  # static checkers and IDEs see the real imports
     from ranvier.simulation import Simulation, simulate
     from ranvier.site import Site
     from ranvier.stimulus import CurrentClamp, VoltageClamp, Waveform
+    from ranvier.interop.nwb import to_nwb
     from ranvier.synapse import CalciumPool, Release, SpikeTrain, Synapse, Terminal

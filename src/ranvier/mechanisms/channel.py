@@ -180,6 +180,16 @@ class Channel:
             check_name(f"field of Channel {self.name!r}", k, fields)
         return dataclasses.replace(self, **changes)
 
+    @classmethod
+    def from_nmodl(cls, path, *, celsius_degC: float | None = None, name: str | None = None) -> tuple["Channel", ...]:
+        """The channels of an HH-style NMODL density mechanism (.mod file), one per current it writes.
+
+        See :func:`ranvier.interop.nmodl.channels_from_nmodl` (needs ``lark``: ``pip install 'ranvier[interop]'``).
+        """
+        from ranvier.interop.nmodl import channels_from_nmodl
+
+        return channels_from_nmodl(path, celsius_degC=celsius_degC, name=name)
+
     def open_probability(self, v_mV):
         """Steady-state open fraction (product of gate steady states to their powers) at v (mV)."""
         p = np.ones(np.shape(v_mV))
