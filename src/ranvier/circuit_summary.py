@@ -30,13 +30,15 @@ def _num(x) -> float | None:
     return None if x is None or not math.isfinite(float(x)) else round(float(x), 4)
 
 
-def summarize_circuit(result: xr.Dataset, sites: dict[str, Site], reversal_mV: dict[str, float]) -> dict:
+def summarize_circuit(result: xr.Dataset, sites: dict[str, Site], reversal_mV: dict[str, float],
+                      fiber_diam_um: float | None = None) -> dict:
     """Measured quantities of a seed-circuit run (units in the keys).
 
     Every quantity checks that it measures what its name says: an undershoot that stays
     above rest, a velocity from a spike that did not reach the far site, or an EPSP that
     contains spikes is given as None, and ``not_measured`` says why (keyed by the dotted
-    path of the quantity).
+    path of the quantity). ``fiber_diam_um`` (the myelinated fibre's outer diameter) adds
+    the velocity per um of it.
     """
     t = result.time.values
     why: dict[str, str] = {}
@@ -76,6 +78,8 @@ def summarize_circuit(result: xr.Dataset, sites: dict[str, Site], reversal_mV: d
             "peak_mV": _num(first.peak_mV),
             "half_width_ms": _num(first.half_width_ms),
             "undershoot_mV": _num(undershoot),
+            # the lowest potential after the spike (to the next spike or the end), below rest when positive
+            "ahp_below_rest_mV": _num(out["resting_potential_mV"] - first.ahp_mV),
         }
         t0 = first.onset_ms if math.isfinite(first.onset_ms) else first.peak_ms - 1.0
         out["first_ap"]["charge_at_ais_uC_cm2"] = {
@@ -106,9 +110,15 @@ def summarize_circuit(result: xr.Dataset, sites: dict[str, Site], reversal_mV: d
             else:
                 why["conduction.velocity_m_s"] = (f"{b.label} fired ({tb[0]:.3f} ms) before {a.label} "
                                                   f"({ta[0]:.3f} ms): not a spike travelling from one to the other")
+        if fiber_diam_um is not None:
+            cv = out["conduction"]["velocity_m_s"]
+            out["conduction"]["fiber_diam_um"] = float(fiber_diam_um)
+            out["conduction"]["velocity_per_fiber_diam_m_s_per_um"] = _num(cv / fiber_diam_um) if cv is not None else None
+        # does every spike that leaves the AIS reach the terminal?
+        out["conduction"]["ais_spike_count"] = int(spike_times(t, _v(result, ais), SPIKE_MV).size)
     term = sites["terminal"]
     t_term = spike_times(t, _v(result, term), SPIKE_MV)
-    out["terminal"] = {"spike_ms": _num(t_term[0]) if t_term.size else None}
+    out["terminal"] = {"spike_ms": _num(t_term[0]) if t_term.size else None, "spike_count": int(t_term.size)}
     if "ca_i_mM" in result:
         out["terminal"]["ca_peak_uM"] = _num(float(np.nanmax(result.ca_i_mM.sel(site=term.label).values)) * 1e3)
     if "b_dendrite" in sites:
@@ -150,15 +160,18 @@ def format_circuit_summary(s: dict) -> str:
     ap = s.get("first_ap")
     if ap:
         lines.append(f"action potential           threshold {f(ap['threshold_mV'], 'mV')}, peak {f(ap['peak_mV'], 'mV')}, "
-                     f"undershoot {f(ap['undershoot_mV'], 'mV')}, half-width {f(ap['half_width_ms'], 'ms', '.3f')}")
+                     f"undershoot {f(ap['undershoot_mV'], 'mV')}, half-width {f(ap['half_width_ms'], 'ms', '.3f')}, "
+                     f"AHP {f(ap.get('ahp_below_rest_mV'), 'mV')} below rest")
         q = ap.get("charge_at_ais_uC_cm2", {})
         if q:
             lines.append("charge in the AIS spike    " + ", ".join(
                 f"{ion.capitalize()}+ {v:+.3f} uC/cm2 ({'in' if v < 0 else 'out'})" for ion, v in q.items()))
     c = s.get("conduction")
     if c:
+        per = c.get("velocity_per_fiber_diam_m_s_per_um")
         lines.append(f"conduction velocity        {f(c['velocity_m_s'], 'm/s')}  ({c['between'][0]} -> {c['between'][1]}, "
-                     f"{c['distance_um']:.0f} um)")
+                     f"{c['distance_um']:.0f} um)"
+                     + (f", {f(per, 'm/s per um', '.2f')} of a {c['fiber_diam_um']:g}-um fibre" if "fiber_diam_um" in c else ""))
     tm = s.get("terminal", {})
     lines.append(f"terminal                   spike at {f(tm.get('spike_ms'), 'ms')}, Ca2+ peak {f(tm.get('ca_peak_uM'), 'uM')}")
     b = s.get("neuron_b")

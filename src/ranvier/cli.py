@@ -20,11 +20,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"ranvier: simulating the seed circuit (neuron A -> neuron B) for {args.tstop:g} ms "
               f"at {args.temperature:g} degC ...", file=sys.stderr, flush=True)
     from ranvier.circuit_summary import format_circuit_summary, summarize_circuit
-    from ranvier.ions import Concentrations
     from ranvier.result import save
     from ranvier.seed import SeedSettings, seed_circuit
 
-    conc = Concentrations().with_(**{k: v for k, v in vars(args).items() if k.endswith("_mM") and v is not None})
+    # start from the seed's own concentrations (its mature-neurone internal Cl-), then apply the options
+    conc = SeedSettings().concentrations.with_(**{k: v for k, v in vars(args).items() if k.endswith("_mM") and v is not None})
     settings = SeedSettings(
         temperature_degC=args.temperature, fiber_diam_um=args.fiber_diam, myelinated=not args.unmyelinated,
         myelin_fraction=args.myelin_fraction, input_rate_hz=args.input_rate, tstop_ms=args.tstop, dt_ms=args.dt,
@@ -33,7 +33,8 @@ def _run(args: argparse.Namespace) -> int:
     sim, sites = seed_circuit(settings)
     _check_run_budget(sim, args)  # memory and time estimated from the description, before any allocation
     result = sim.run(progress=None if not args.json else False)
-    summary = summarize_circuit(result, sites, sim.cells[0].reversal_potentials_mV())
+    summary = summarize_circuit(result, sites, sim.cells[0].reversal_potentials_mV(),
+                                settings.fiber_diam_um if settings.myelinated else None)
     if _WARNED:
         summary["warnings"] = list(_WARNED)
     if args.out:
@@ -164,9 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--unmyelinated", action="store_true", help="an unmyelinated axon instead of a myelinated one")
     r.add_argument("--myelin-fraction", type=float, default=1.0, metavar="F",
                    help="myelin left over the middle third of the internodes, 0-1 (demyelination), default 1")
-    r.add_argument("--input-rate", type=float, default=150.0, metavar="HZ",
-                   help="rate of each presynaptic input during the 10 ms volley (Hz), default 150")
-    r.add_argument("--tstop", type=float, default=30.0, metavar="MS", help="simulated time (ms), default 30")
+    # the defaults are those of ranvier.seed.SeedSettings (tests/physiology/test_seed_mammalian.py checks it)
+    r.add_argument("--input-rate", type=float, default=200.0, metavar="HZ",
+                   help="rate of each presynaptic input during the 5 ms volley (Hz), default 200")
+    r.add_argument("--tstop", type=float, default=50.0, metavar="MS", help="simulated time (ms), default 50")
     r.add_argument("--dt", type=float, default=0.005, metavar="MS", help="time step (ms), default 0.005")
     r.add_argument("--method", default="cn", help="cn (Crank-Nicolson, default) or be (backward Euler)")
     for ion in ("na", "k", "cl", "ca"):
