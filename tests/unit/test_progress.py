@@ -29,6 +29,7 @@ def test_a_compile_is_announced_and_a_cache_hit_is_silent(tmp_path, monkeypatch)
 
 
 def test_the_command_line_starts_without_the_heavy_libraries():
-    code = "import sys, ranvier, ranvier.cli; print(sorted(m for m in ('numba', 'xarray', 'matplotlib', 'scipy') if m in sys.modules))"
+    code = ("import sys, ranvier, ranvier.cli; ranvier.cli.build_parser(); "
+            "print(sorted(m for m in ('numba', 'xarray', 'matplotlib', 'scipy', 'dask') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", out
