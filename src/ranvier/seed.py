@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from ranvier.cell import Cell, Paint
 from ranvier.errors import RanvierError, check_int, check_positive, check_range
 from ranvier.ions import Concentrations
+from ranvier.plausibility import check_band
 from ranvier.mechanisms.channel import Channel
 from ranvier.mechanisms.library.mammalian import (cav2_channel, ih_channel, kir_channel, km_channel, kv1_channel, kv3_channel,
                                                   nap_channel, nav12_channel, nav16_channel)
@@ -128,11 +129,14 @@ class SeedSettings:
     concentrations: Concentrations = field(default_factory=lambda: Concentrations(cl_in_mM=SEED_CL_IN_MM))
 
     def __post_init__(self) -> None:
-        check_range("temperature_degC", self.temperature_degC, 0.0, 45.0, "degC")
+        # physiological ranges (warning) inside what the model can represent (error): plausibility.RANGES
+        check_band("temperature_degC", self.temperature_degC, "mammalian_temperature_degC", stacklevel=4)
         check_positive("fiber_diam_um", self.fiber_diam_um, "um")
+        check_band("fiber_diam_um", self.fiber_diam_um, stacklevel=4)
         check_range("myelin_fraction", self.myelin_fraction, 0.0, 1.0)
         check_int("n_nodes", self.n_nodes, 5, 200)
         check_positive("input_rate_hz", self.input_rate_hz, "Hz", allow_zero=True)
+        check_band("input_rate_hz", self.input_rate_hz, stacklevel=4)
         check_int("n_excitatory", self.n_excitatory, 0, 1000)
         check_int("n_inhibitory", self.n_inhibitory, 0, 1000)
         for name in ("g_ampa_uS", "g_nmda_uS", "g_gaba_uS"):
