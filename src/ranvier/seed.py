@@ -117,7 +117,7 @@ class SeedSettings:
     n_nodes: int = 11
     input_rate_hz: float = 200.0
     input_window_ms: float = 5.0  # presynaptic activity from t = 0 to this time: a volley that sums to threshold
-    n_excitatory: int = 35
+    n_excitatory: int = 32
     n_inhibitory: int = 6
     g_ampa_uS: float = 0.0008  # unitary cortical AMPA conductances: ~0.2-1 nS per contact
     g_nmda_uS: float = 0.0001

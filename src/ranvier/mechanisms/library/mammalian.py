@@ -7,12 +7,12 @@ temperature of the recordings it was fitted to. The gates are written in one of 
 
 * the **functional forms of a published model**, with the parameters the authors fitted
   (stated per channel), or
-* the **thermodynamic (Borg-Graham) form**, alpha = r exp(+(v - V)/(k/a)),
-  beta = r exp(-(v - V)/(k/(1 - a))), which gives an exact Boltzmann steady state
-  1/(1 + exp(-(v - V)/k)) and a bell-shaped time constant whose peak 1/(2r) lies at V when
-  a = 1/2 (Destexhe A, Huguenard JR (2000) J Comput Neurosci 9:259-270,
-  doi:10.1023/A:1026535704537). It lets a measured midpoint, slope and time constant be
-  written down directly.
+* the **symmetric linoid pair** of Mainen et al. (1995): alpha = A x/(1 - exp(-x/k)),
+  beta = A (-x)/(1 - exp(x/k)) with x = v - V. Then alpha/beta = exp(x/k) exactly, so the steady
+  state is the Boltzmann 1/(1 + exp(-(v - V)/k)); the time constant 1/(alpha + beta) peaks at
+  1/(2 A k) at V and falls only as 1/|x| far from it (never below a few microseconds in the
+  physiological range, unlike a pair of exponentials). It lets a measured midpoint, slope and
+  time constant be written down directly.
 
 What a measurement reports and what a gate declares differ for gates raised to a power:
 a conductance-voltage (G-V) curve is m_inf**p, so an m**3 channel's G-V midpoint lies
@@ -77,25 +77,26 @@ KIR_SOURCE = ("Hille B (2001) Ion Channels of Excitable Membranes, 3rd ed., ch. 
               "Day M et al. (2005) J Neurosci 25:8776-8787, doi:10.1523/JNEUROSCI.2650-05.2005")
 CAT_SOURCE = ("Huguenard JR, McCormick DA (1992) J Neurophysiol 68:1373-1383, doi:10.1152/jn.1992.68.4.1373; "
               "Huguenard JR (1996) Annu Rev Physiol 58:329-348, doi:10.1146/annurev.ph.58.030196.001553")
-BORG_GRAHAM = "thermodynamic form: Destexhe A, Huguenard JR (2000) J Comput Neurosci 9:259-270, doi:10.1023/A:1026535704537"
+BORG_GRAHAM = ("symmetric linoid form of Mainen ZF, Joerges J, Huguenard JR, Sejnowski TJ (1995) Neuron 15:1427-1439, "
+               "doi:10.1016/0896-6273(95)90020-9")
 
 
-def thermodynamic_gate(name: str, power: int, v_half_mV: float, k_mV: float, tau_peak_ms: float,
-                       asymmetry: float = 0.5) -> Gate:
+def thermodynamic_gate(name: str, power: int, v_half_mV: float, k_mV: float, tau_peak_ms: float) -> Gate:
     """A gate with Boltzmann steady state 1/(1 + exp(-(v - v_half_mV)/k_mV)) (k > 0 opens with
-    depolarisation, k < 0 with hyperpolarisation) and time constant 1/(alpha + beta), whose value
-    at ``v_half_mV`` is ``tau_peak_ms`` (ms, at the channel's reference temperature).
+    depolarisation, k < 0 with hyperpolarisation) and time constant 1/(alpha + beta), largest at
+    ``v_half_mV`` where it is ``tau_peak_ms`` (ms, at the channel's reference temperature).
 
-    ``asymmetry`` in (0, 1) is the share of the voltage dependence carried by the opening rate.
+    The rates are the symmetric linoid pair of Mainen et al. (1995), see the module docstring.
     """
     v0 = check_real("v_half_mV", v_half_mV, "mV")
     k = check_real("k_mV", k_mV, "mV")
     tau = check_positive("tau_peak_ms", tau_peak_ms, "ms")
-    a = check_real("asymmetry", asymmetry)
-    if not 0.0 < a < 1.0 or k == 0.0:
-        raise RanvierError(f"asymmetry must be in (0, 1) and k_mV non-zero, got {a!r}, {k!r}")
-    r = 1.0 / (2.0 * tau)
-    return Gate(name, power, alpha=Exp(r, v0, k / a), beta=Exp(r, v0, -k / (1.0 - a)))
+    if k == 0.0:
+        raise RanvierError(f"k_mV must be non-zero, got {k!r}")
+    # alpha = A x/(1 - exp(-x/k)) = Linoid(A k, v0, k); beta = A (-x)/(1 - exp(x/k)) = Linoid(A k, v0, -k)
+    ak = 1.0 / (2.0 * tau)  # alpha = beta = A k at v0, so tau(v0) = 1/(2 A k)
+    return Gate(name, power, alpha=Linoid(ak, v0, abs(k)) if k > 0 else Linoid(ak, v0, k),
+                beta=Linoid(ak, v0, -abs(k)) if k > 0 else Linoid(ak, v0, -k))
 
 
 # ---------------------------------------------------------------------------- Na+ channels
@@ -108,7 +109,7 @@ NAV_M_SLOPE_MV = 6.0
 """Slope (mV) of the activation gate m; m**3 then has a Boltzmann-fit slope near 5 mV and a foot
 that falls e-fold per 2 mV below threshold, as measured (a shallower foot, such as the nodal fit's,
 gives a window current that fires an AIS or a node on its own once inactivation is re-centred)."""
-NAV_M_TAU_PEAK_MS = 0.05
+NAV_M_TAU_PEAK_MS = 0.036
 """Largest activation time constant (ms, at 36 degC), as for the human nodal channel (Schwarz et al.
 1995 rates give 0.05 ms near -40 mV at 36 degC)."""
 NAV16_H_SHIFT_MV = 14.0
@@ -195,7 +196,7 @@ def kv3_channel(gbar_S_cm2: float = 0.0) -> Channel:
     """Kv3 (Kv3.1/3.2): high-threshold, fast-activating and fast-deactivating; TEA-sensitive."""
     return Channel(
         name="kv3", ion="k", gbar_S_cm2=check_positive("gbar_S_cm2", gbar_S_cm2, "S/cm2", allow_zero=True),
-        gates=(thermodynamic_gate("n", 1, 10.0, 8.5, 3.0),),
+        gates=(thermodynamic_gate("n", 1, 10.0, 8.5, 2.5),),
         q10=3.0, reference_temp_degC=22.0, citation=f"{KV3_SOURCE}; {BORG_GRAHAM}",
     )
 
