@@ -66,7 +66,9 @@ def sweep(
         processes (default: one per core) with one numba thread each; an address such as
         ``tcp://10.0.0.5:8786`` connects to a running scheduler; "auto" runs in-process when
         there are no more chunks than cores (a cluster's start-up would not pay), else
-        starts a local cluster if dask.distributed is installed.
+        starts a local cluster if dask.distributed is installed. Worker processes are
+        started by spawning, which re-imports the calling script: in a script, call a
+        sweep that may start a cluster under ``if __name__ == "__main__":``.
     chunk_size : int or None
         Points per task; default :func:`default_chunk_size`.
     retry_failed : bool
