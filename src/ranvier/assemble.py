@@ -475,8 +475,8 @@ def assemble(
     static = (law == LAW_OHMIC) & (gcount == 0)
     gm = chan["gmax"]
     er = chan["erev"]
-    g_static = np.bincount(cnode[static], weights=gm[static], minlength=n) if n else np.zeros(0)
-    e_static = np.bincount(cnode[static], weights=(gm * er)[static], minlength=n) if n else np.zeros(0)
+    g_static = np.bincount(cnode[static], weights=gm[static], minlength=n).astype(np.float64)  # float even if none
+    e_static = np.bincount(cnode[static], weights=(gm * er)[static], minlength=n).astype(np.float64)
     dyn = np.nonzero(~static)[0]
     dyn = dyn[np.argsort(node_cell[cnode[dyn]], kind="stable")] if dyn.size else dyn.astype(np.int64)
 

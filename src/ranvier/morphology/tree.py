@@ -80,52 +80,60 @@ class Morphology:
         object.__setattr__(self, "sections", tuple(by_name[n] for n in order))
 
     # -- queries -------------------------------------------------------------------------
+    # Lookups are cached on first use (a reconstructed cell has thousands of sections, and
+    # assembly asks which paints cover each one: without the index that is quadratic).
+    def _cached(self, key: str, make):
+        value = self.__dict__.get(key)
+        if value is None:
+            value = make()
+            object.__setattr__(self, key, value)
+        return value
+
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(s.name for s in self.sections)
+        return self._cached("_names", lambda: tuple(s.name for s in self.sections))
 
     @property
     def by_name(self) -> Mapping[str, Section]:
-        return MappingProxyType({s.name: s for s in self.sections})
+        return self._cached("_by_name", lambda: MappingProxyType({s.name: s for s in self.sections}))
 
     def section(self, name: str) -> Section:
-        check_name("section", name, self.names)
-        return self.by_name[name]
+        by_name = self.by_name
+        if not isinstance(name, str) or name not in by_name:
+            check_name("section", name, self.names)
+        return by_name[name]
+
+    def _select_index(self) -> dict[str, tuple[str, ...]]:
+        """Name or tag -> the sections it selects, in tree order (built once: the sections never change).
+
+        ``Cell.channels_on`` selects every paint's region for every section; scanning all sections
+        for each name made assembling the seed circuit's 249 sections take ~1 s, and a myelinated
+        fibre's assembly 1.7 of 1.8 s (lab and sweep measurements); a dict lookup makes it negligible.
+        """
+
+        def make():
+            idx: dict[str, list[str]] = {}
+            for s in self.sections:
+                for key in dict.fromkeys((s.name, *s.tags)):
+                    idx.setdefault(key, []).append(s.name)
+            return {k: tuple(v) for k, v in idx.items()}
+
+        return self._cached("_index", make)
 
     def select(self, where: str | Iterable[str]) -> tuple[str, ...]:
-        """Section names matching ``where``: "all", a section name, a tag, or a collection of these.
-
-        Answers are remembered per Morphology (it is immutable): assembling a cell asks, for
-        every section, which of the cell's paints cover it, and each uncached answer scans
-        every section (a 11-node myelinated fibre, 87 sections: 1.7 s of 1.8 s to build and
-        run it went here, measured with cProfile in issue 17's sweep benchmark).
-        """
-        try:
-            key = where if isinstance(where, str) else tuple(where)
-            cache = self.__dict__.get("_select_cache")
-            if cache is None:
-                cache = {}
-                object.__setattr__(self, "_select_cache", cache)
-            hit = cache.get(key)
-        except TypeError:  # unhashable parts: answered without the cache
-            return self._select(where)
-        if hit is None:
-            hit = cache[key] = self._select(key)
-        return hit
-
-    def _select(self, where: str | Iterable[str]) -> tuple[str, ...]:
+        """Section names matching ``where``: "all", a section name, a tag, or a collection of these."""
+        index = self._select_index()
         if isinstance(where, str):
             if where == "all":
                 return self.names
-            hits = tuple(s.name for s in self.sections if s.name == where or where in s.tags)
+            hits = index.get(where, ())
             if not hits:
-                known = set(self.names) | {t for s in self.sections for t in s.tags} | {"all"}
-                check_name("section or region", where, known)
+                check_name("section or region", where, set(index) | {"all"})
             return hits
-        out: dict[str, None] = {}  # ordered, and membership without a scan
+        out: dict[str, None] = {}
         for w in where:
             for n in self.select(w):
-                out.setdefault(n, None)
+                out[n] = None
         return tuple(out)
 
     @property

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ranvier.numerics.jit import kernel
 
-@njit(cache=True)
+
+@kernel
 def hines_solve(parent, diag, offd, rhs, out):
     """Solve the tree-structured system in place.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from ranvier.numerics.jit import kernel
 
 FARADAY = 96485.33212331001  # C/mol, exact in the 2019 SI (e * N_A)
 GHK_DV_MV = 1e-3  # finite-difference step for the GHK slope conductance (mV), as NEURON uses
@@ -20,7 +20,7 @@ LAW_OHMIC = 0
 LAW_GHK = 1
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def ghk_unit_density(v, z, cin, cout, vt):
     """GHK current density (mA/cm2) for a permeability of 1 cm/s; ``vt`` = RT/F in mV."""
     xi = z * v / vt
@@ -31,7 +31,7 @@ def ghk_unit_density(v, z, cin, cout, vt):
     return 1e-3 * z * FARADAY * w * (cin - cout * math.exp(-xi))
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def open_fraction(c, chan_gate_start, chan_gate_count, gate_power, state):
     f = 1.0
     for j in range(chan_gate_start[c], chan_gate_start[c] + chan_gate_count[c]):
@@ -51,7 +51,7 @@ def open_fraction(c, chan_gate_start, chan_gate_count, gate_power, state):
     return f
 
 
-@njit(cache=True)
+@kernel
 def accumulate_membrane(v, m, state, g_sum, e_sum):
     """Linearised membrane current per node: I(v') ~= g_sum * v' - e_sum (nA)."""
     for i in range(g_sum.shape[0]):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from ranvier.numerics.jit import kernel
 
 FORM_EXP = 0
 FORM_SIGMOID = 1
@@ -26,7 +26,7 @@ KIND_ALPHA_BETA = 0
 KIND_INF_TAU = 1
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def rate_value(form, p0, p1, p2, v):
     if form == 0:
         return p0 * math.exp((v - p1) / p2)
@@ -41,7 +41,7 @@ def rate_value(form, p0, p1, p2, v):
         return p0
 
 
-@njit(cache=True, inline="always")
+@kernel(inline="always")
 def gate_inf_rate(kind, form, par, v):
     """Steady state and total rate 1/tau (1/ms, before temperature scaling) of one gate type."""
     if kind == 2:  # ligand gate without transmitter (rest): closes at beta
@@ -56,7 +56,7 @@ def gate_inf_rate(kind, form, par, v):
     return a, 1.0 / b
 
 
-@njit(cache=True)
+@kernel
 def update_gates(v, gate_node, gate_type, gate_phi, type_kind, type_form, type_par, state, dt):
     """Exponential Euler over ``dt`` (ms) for every gate instance, at the node voltages ``v``."""
     for k in range(state.shape[0]):
@@ -65,7 +65,7 @@ def update_gates(v, gate_node, gate_type, gate_phi, type_kind, type_form, type_p
         state[k] = inf + (state[k] - inf) * math.exp(-dt * r * gate_phi[k])
 
 
-@njit(cache=True)
+@kernel
 def steady_gates(v, gate_node, gate_type, type_kind, type_form, type_par, state):
     """Set every gate to its steady state at the node voltages ``v``."""
     for k in range(state.shape[0]):

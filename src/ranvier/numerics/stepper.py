@@ -19,7 +19,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from ranvier.numerics.jit import kernel
+
 
 from ranvier.numerics.hines import hines_solve
 from ranvier.numerics.membrane import accumulate_membrane
@@ -33,7 +35,7 @@ REST_MAX_STEP_MV = 10.0  # largest Newton update per iteration (mV)
 N_DAMPED_STEPS = 2
 
 
-@njit(cache=True)
+@kernel
 def implicit_solve(m, v_old, h, t_eval, g_sum, e_sum, diag, offd, rhs, v_new, with_stimuli):
     """One backward-Euler solve over ``h`` (ms) with membrane currents linearised in g_sum, e_sum.
 
@@ -66,7 +68,7 @@ def implicit_solve(m, v_old, h, t_eval, g_sum, e_sum, diag, offd, rhs, v_new, wi
     hines_solve(m.parent, diag, offd, rhs, v_new)
 
 
-@njit(cache=True)
+@kernel
 def advance(m, v, state, t, dt, cn, damp, any_damped, t_eval, ws_g, ws_e, ws_d, ws_o, ws_r, ws_v):
     """Advance voltages and gates from t to t + dt (ms) in place.
 
@@ -109,13 +111,13 @@ def n_cells(m) -> int:
     return int(m.cell_node_start.shape[0]) - 1
 
 
-@njit(cache=True)
+@kernel
 def _steady(m, tabs, v, state):
     steady_gates(v, m.gate_node, m.gate_type, m.type_kind, m.type_form, m.type_par, state)
     tabulated_steady_states(v, m.gate_node, tabs.gate_table, tabs.tab, tabs.vmin, tabs.inv_dv, state)
 
 
-@njit(cache=True)
+@kernel
 def _steady_current(m, tabs, v, state, g_sum, e_sum, out):
     """Membrane current per node (nA) with every gate at its steady state at ``v``."""
     _steady(m, tabs, v, state)
@@ -124,7 +126,7 @@ def _steady_current(m, tabs, v, state, g_sum, e_sum, out):
         out[i] = g_sum[i] * v[i] - e_sum[i]
 
 
-@njit(cache=True)
+@kernel
 def find_rest(m, v, state, tol_mV, max_iter, tabs):
     """Newton's method for the resting state: zero net membrane plus axial current at every node.
 
@@ -186,7 +188,7 @@ def find_rest(m, v, state, tol_mV, max_iter, tabs):
     return NOT_CONVERGED, max_iter, change
 
 
-@njit(cache=True)
+@kernel
 def relax(m, v, state, dt, max_steps, tol_mV):
     """Backward-Euler time stepping without stimuli until no node changes by more than ``tol_mV`` in a step.
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit
+
+from ranvier.numerics.jit import kernel
+
 
 from ranvier.numerics.rates import gate_inf_rate
 
@@ -32,7 +34,7 @@ class GateTables(NamedTuple):
     gate_table: np.ndarray  # int32[ng]: table row of each gate instance (-1: not tabulated)
 
 
-@njit(cache=True)
+@kernel
 def _fill(kind, form, par, phi, dt, v, out):
     for j in range(v.shape[0]):
         inf, r = gate_inf_rate(kind, form, par, v[j])
@@ -89,7 +91,7 @@ def build_gate_tables(m, dt_ms: float) -> tuple[GateTables, float, float]:
     return tables, dv, err
 
 
-@njit(cache=True)
+@kernel
 def tabulated_steady_states(v, gate_node, gate_table, tab, vmin, inv_dv, state):
     """Overwrite each gate's steady state with the table's value where v lies on the grid.
 

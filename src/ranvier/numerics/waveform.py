@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from numba import njit
 
+from ranvier.numerics.jit import kernel
 
-@njit(cache=True, inline="always")
+
+@kernel(inline="always")
 def wave_value(t, wt, wy, start, count, interp):
     lo = start
     hi = start + count - 1

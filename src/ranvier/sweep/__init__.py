@@ -3,24 +3,39 @@ cluster, stored chunk by chunk so that nothing finished is lost.
 
 ``rv.sweep(target, points, out=...)`` (:func:`ranvier.sweep.api.sweep`); points from
 :func:`grid`, :func:`sample` (random, Latin hypercube, Sobol) or :func:`points`. Dask is
-imported only when a cluster is used.
+imported only when a cluster is used, and the rest on first use of a name, so that the
+command line (which registers ``ranvier sweep`` from :mod:`ranvier.sweep.cli`) starts light.
 """
 
-from ranvier.sweep.api import default_chunk_size, sweep
-from ranvier.sweep.points import Points, grid, parse_axis, points, sample
-from ranvier.sweep.target import Target, default_measure, resolve
+import importlib
+import sys
+import types
 
-__all__ = ["Points", "Target", "default_chunk_size", "default_measure", "grid", "parse_axis", "points", "resolve",
-           "sample", "sweep"]
+_EXPORTS = {
+    "default_chunk_size": "ranvier.sweep.api", "sweep": "ranvier.sweep.api",
+    "Points": "ranvier.sweep.points", "grid": "ranvier.sweep.points", "parse_axis": "ranvier.sweep.points",
+    "points": "ranvier.sweep.points", "sample": "ranvier.sweep.points",
+    "Target": "ranvier.sweep.target", "default_measure": "ranvier.sweep.target", "resolve": "ranvier.sweep.target",
+}
+__all__ = sorted(_EXPORTS)
 
 
-class _CallableModule(__import__("types").ModuleType):
+class _CallableModule(types.ModuleType):
     """``ranvier.sweep`` is this package and also callable: ``rv.sweep(target, points)`` is
     :func:`ranvier.sweep.api.sweep` (Python sets the package as ``ranvier.sweep`` once it is
     imported, so a plain function of that name would be shadowed)."""
 
     def __call__(self, target, points, **kw):
+        from ranvier.sweep.api import sweep
+
         return sweep(target, points, **kw)
 
+    def __getattr__(self, name):
+        if name not in _EXPORTS:
+            raise AttributeError(f"module 'ranvier.sweep' has no attribute {name!r}")
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        setattr(self, name, value)
+        return value
 
-__import__("sys").modules[__name__].__class__ = _CallableModule
+
+sys.modules[__name__].__class__ = _CallableModule
