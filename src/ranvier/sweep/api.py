@@ -126,6 +126,16 @@ def sweep(
     bar = _Bar(len(rows), n_done, progress)
     own_cluster = None
     mode = "in-process"
+    if todo and tg.build is not None:
+        # the first point's model lowered here, before any cluster starts: a mistake that
+        # every point shares shows at once (a model error at this point is left to its chunk,
+        # where it is recorded without stopping the sweep)
+        from ranvier.sweep.chunk import MODEL_ERRORS
+
+        try:
+            tg.build(**tg.full(todo[0][2][0])).prepare()
+        except MODEL_ERRORS:
+            pass
     try:
         if todo:
             if client is None and sched != "in-process" and (sched != "auto" or len(chunks) > n_cores):
