@@ -11,13 +11,15 @@ import importlib
 import sys
 import types
 
+# Bound now, not on first use: the function ``points`` shares its name with the submodule
+# ranvier.sweep.points, which importing it would otherwise leave in its place (numpy only).
+from ranvier.sweep.points import Points, grid, parse_axis, points, sample
+
 _EXPORTS = {
     "default_chunk_size": "ranvier.sweep.api", "sweep": "ranvier.sweep.api",
-    "Points": "ranvier.sweep.points", "grid": "ranvier.sweep.points", "parse_axis": "ranvier.sweep.points",
-    "points": "ranvier.sweep.points", "sample": "ranvier.sweep.points",
     "Target": "ranvier.sweep.target", "default_measure": "ranvier.sweep.target", "resolve": "ranvier.sweep.target",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = sorted([*_EXPORTS, "Points", "grid", "parse_axis", "points", "sample"])
 
 
 class _CallableModule(types.ModuleType):
