@@ -24,9 +24,9 @@ SEED_PARAMS: tuple[Param, ...] = (
     Param("temperature_degC", 37.0, "degC", 20.0, 42.0, "temperature (cool the axon, or give it a fever)"),
     Param("myelin_fraction", 1.0, "", 0.0, 1.0, "myelin left (over the middle third of the axon; 0 = stripped)"),
     Param("fiber_diam_um", 4.0, "um", 2.0, 16.0, "fibre diameter (of the myelinated axon)"),
-    Param("input_rate_hz", 150.0, "Hz", 0.0, 400.0, "input rate (of each synapse during the 10 ms volley)"),
+    Param("input_rate_hz", 200.0, "Hz", 0.0, 400.0, "input rate (of each synapse during the 5 ms volley)"),
     Param("g_gaba_uS", 0.001, "uS", 0.0, 0.01, "GABA-A conductance (of each inhibitory synapse; 0 = blocked)"),
-    Param("tstop_ms", 30.0, "ms", 10.0, 60.0, "simulated time"),
+    Param("tstop_ms", 50.0, "ms", 10.0, 60.0, "simulated time"),
 )
 SEED_BY_NAME = {p.name: p for p in SEED_PARAMS}
 
@@ -50,7 +50,8 @@ def _settings(params: dict[str, float]):
     from ranvier.ions import Concentrations
     from ranvier.seed import SeedSettings
 
-    conc = Concentrations().with_(k_out_mM=params["k_out_mM"], na_out_mM=params["na_out_mM"])
+    # the seed's own concentrations (its mature-neurone internal Cl-), with the page's K+ and Na+
+    conc = SeedSettings().concentrations.with_(k_out_mM=params["k_out_mM"], na_out_mM=params["na_out_mM"])
     return SeedSettings(temperature_degC=params["temperature_degC"], fiber_diam_um=params["fiber_diam_um"],
                         myelin_fraction=params["myelin_fraction"], input_rate_hz=params["input_rate_hz"],
                         g_gaba_uS=params["g_gaba_uS"], tstop_ms=params["tstop_ms"], concentrations=conc)
