@@ -134,7 +134,7 @@ def nav(current: str):
         f'<li><a href="{href}"{" aria-current=page style=font-weight:700" if here else ""}>{html.escape(text)}</a></li>'
         for href, text, here in items)
     return pn.pane.HTML(f'<nav aria-label="lab pages"><b>ranvier lab</b><ul style="padding-left:1.1em;margin:0.3em 0">'
-                        f"{links}</ul></nav>", width=270, sizing_mode="fixed")
+                        f"{links}</ul></nav>", width=270)
 
 
 def _query_values(params: dict) -> tuple[dict, list[str]]:
@@ -272,7 +272,7 @@ class _Page:
         return pn.Column(
             pn.pane.HTML(f"<p style='margin:0'>{intro}</p>", sizing_mode="stretch_width"),
             *self.controls.values(), pn.Row(self.reset, self.spinner), self.status, self.problems,
-            width=340, sizing_mode="fixed", styles={"background": "#f5f7fa", "border-radius": "6px"})
+            width=340, styles={"background": "#f5f7fa", "border-radius": "6px"})
 
 
 def _readout(key: str, label: str, value, unit: str, spec: str = ".1f") -> str:
