@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 _EXPORTS = {
     "Cell": "ranvier.cell",
     "Paint": "ranvier.cell",
+    "PhysiologyWarning": "ranvier.errors",
     "RanvierError": "ranvier.errors",
     "SimulationError": "ranvier.errors",
     "Concentrations": "ranvier.ions",
@@ -57,14 +58,17 @@ _EXPORTS = {
     "CurrentClamp": "ranvier.stimulus",
     "VoltageClamp": "ranvier.stimulus",
     "Waveform": "ranvier.stimulus",
+    "compile_messages": "ranvier.progress",
     "CalciumPool": "ranvier.synapse",
     "Release": "ranvier.synapse",
     "SpikeTrain": "ranvier.synapse",
     "Synapse": "ranvier.synapse",
     "Terminal": "ranvier.synapse",
+    "to_nwb": "ranvier.interop.nwb",
 }
 
-__all__ = sorted(_EXPORTS)
+# rv.sweep is the package ranvier.sweep, callable: rv.sweep(target, points, ...) (reached by __getattr__)
+__all__ = sorted([*_EXPORTS, "sweep"])
 
 
 def __getattr__(name: str):
@@ -83,7 +87,7 @@ def __dir__():
 
 if TYPE_CHECKING:  # static checkers and IDEs see the real imports
     from ranvier.cell import Cell, Paint
-    from ranvier.errors import RanvierError, SimulationError
+    from ranvier.errors import PhysiologyWarning, RanvierError, SimulationError
     from ranvier.ions import (
         Concentrations,
         ghk_current_density_mA_cm2,
@@ -115,4 +119,6 @@ if TYPE_CHECKING:  # static checkers and IDEs see the real imports
     from ranvier.simulation import Simulation, simulate
     from ranvier.site import Site
     from ranvier.stimulus import CurrentClamp, VoltageClamp, Waveform
+    from ranvier.progress import compile_messages
+    from ranvier.interop.nwb import to_nwb
     from ranvier.synapse import CalciumPool, Release, SpikeTrain, Synapse, Terminal

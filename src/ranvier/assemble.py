@@ -106,8 +106,12 @@ class _Builder:
         """Append a block of nodes; returns the index of its first node."""
         first = self.n
         k = len(parent)
-        self.node_blocks.append((np.asarray(parent, np.int32), np.broadcast_to(np.asarray(cap, float), (k,)),
-                                 np.broadcast_to(np.asarray(gax, float), (k,)), np.broadcast_to(np.asarray(area, float), (k,)),
+
+        def per_node(x):  # arrays of the right length as they are (broadcast_to costs ~10 us a call)
+            a = np.asarray(x, float)
+            return a if a.shape == (k,) else np.broadcast_to(a, (k,))
+
+        self.node_blocks.append((np.asarray(parent, np.int32), per_node(cap), per_node(gax), per_node(area),
                                  np.full(k, cell, np.int32)))
         self.n += k
         return first
@@ -471,8 +475,8 @@ def assemble(
     static = (law == LAW_OHMIC) & (gcount == 0)
     gm = chan["gmax"]
     er = chan["erev"]
-    g_static = np.bincount(cnode[static], weights=gm[static], minlength=n) if n else np.zeros(0)
-    e_static = np.bincount(cnode[static], weights=(gm * er)[static], minlength=n) if n else np.zeros(0)
+    g_static = np.bincount(cnode[static], weights=gm[static], minlength=n).astype(np.float64)  # float even if none
+    e_static = np.bincount(cnode[static], weights=(gm * er)[static], minlength=n).astype(np.float64)
     dyn = np.nonzero(~static)[0]
     dyn = dyn[np.argsort(node_cell[cnode[dyn]], kind="stable")] if dyn.size else dyn.astype(np.int64)
 

@@ -5,29 +5,38 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from pathlib import Path
 
-from ranvier.errors import RanvierError, SimulationError
+from ranvier.errors import PhysiologyWarning, RanvierError, SimulationError
+
+DEFAULT_MAX_MEMORY_GIB = 2.0
+DEFAULT_MAX_MINUTES = 10.0
 
 
 def _run(args: argparse.Namespace) -> int:
+    _check_outputs(args)  # a bad --out or --report is refused before anything is built or run (light imports)
     if not args.json:  # first, before the imports and the build that take a second or more
         print(f"ranvier: simulating the seed circuit (neuron A -> neuron B) for {args.tstop:g} ms "
               f"at {args.temperature:g} degC ...", file=sys.stderr, flush=True)
     from ranvier.circuit_summary import format_circuit_summary, summarize_circuit
-    from ranvier.ions import Concentrations
     from ranvier.result import save
     from ranvier.seed import SeedSettings, seed_circuit
 
-    conc = Concentrations().with_(**{k: v for k, v in vars(args).items() if k.endswith("_mM") and v is not None})
+    # start from the seed's own concentrations (its mature-neurone internal Cl-), then apply the options
+    conc = SeedSettings().concentrations.with_(**{k: v for k, v in vars(args).items() if k.endswith("_mM") and v is not None})
     settings = SeedSettings(
         temperature_degC=args.temperature, fiber_diam_um=args.fiber_diam, myelinated=not args.unmyelinated,
         myelin_fraction=args.myelin_fraction, input_rate_hz=args.input_rate, tstop_ms=args.tstop, dt_ms=args.dt,
         method=args.method, concentrations=conc,
     )
     sim, sites = seed_circuit(settings)
+    _check_run_budget(sim, args)  # memory and time estimated from the description, before any allocation
     result = sim.run(progress=None if not args.json else False)
-    summary = summarize_circuit(result, sites, sim.cells[0].reversal_potentials_mV())
+    summary = summarize_circuit(result, sites, sim.cells[0].reversal_potentials_mV(),
+                                settings.fiber_diam_um if settings.myelinated else None)
+    if _WARNED:
+        summary["warnings"] = list(_WARNED)
     if args.out:
         summary["saved_to"] = str(save(result, args.out))
     if args.report:
@@ -99,6 +108,8 @@ def _experiment(args: argparse.Namespace) -> int:
             given[key.replace("-", "_")] = float(value)
         except ValueError:
             raise RanvierError(f"parameter --{key} must be a number, got {value!r}") from None
+    ex.check_params(**given)  # every parameter and the report path are checked before the experiment runs
+    _check_outputs(args)
     if not args.json:
         print(f"ranvier: running experiment {ex.name!r}: {ex.question}", file=sys.stderr)
     outcome, finding = ex.run(**given)
@@ -154,9 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--unmyelinated", action="store_true", help="an unmyelinated axon instead of a myelinated one")
     r.add_argument("--myelin-fraction", type=float, default=1.0, metavar="F",
                    help="myelin left over the middle third of the internodes, 0-1 (demyelination), default 1")
-    r.add_argument("--input-rate", type=float, default=150.0, metavar="HZ",
-                   help="rate of each presynaptic input during the 10 ms volley (Hz), default 150")
-    r.add_argument("--tstop", type=float, default=30.0, metavar="MS", help="simulated time (ms), default 30")
+    # the defaults are those of ranvier.seed.SeedSettings (tests/physiology/test_seed_mammalian.py checks it)
+    r.add_argument("--input-rate", type=float, default=200.0, metavar="HZ",
+                   help="rate of each presynaptic input during the 5 ms volley (Hz), default 200")
+    r.add_argument("--tstop", type=float, default=50.0, metavar="MS", help="simulated time (ms), default 50")
     r.add_argument("--dt", type=float, default=0.005, metavar="MS", help="time step (ms), default 0.005")
     r.add_argument("--method", default="cn", help="cn (Crank-Nicolson, default) or be (backward Euler)")
     for ion in ("na", "k", "cl", "ca"):
@@ -164,6 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
             r.add_argument(f"--{ion}-{side}", dest=f"{ion}_{side}_mM", type=float, metavar="MM",
                            help=f"{ion} concentration {side}side (mM)")
     r.add_argument("--mg-out", dest="mg_out_mM", type=float, metavar="MM", help="external Mg2+ (mM), default 1")
+    r.add_argument("--max-memory", type=float, default=DEFAULT_MAX_MEMORY_GIB, metavar="GIB",
+                   help=f"refuse a run estimated to need more memory than this (GiB), default {DEFAULT_MAX_MEMORY_GIB:g}")
+    r.add_argument("--max-minutes", type=float, default=DEFAULT_MAX_MINUTES, metavar="MIN",
+                   help=f"refuse a run estimated to take longer than this (minutes), default {DEFAULT_MAX_MINUTES:g}")
     r.set_defaults(func=_run)
 
     e = sub.add_parser("experiment", help="run a named experiment ('ranvier experiment list' shows them)")
@@ -183,19 +199,67 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--port", type=int, default=5006, help="port (default 5006)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a browser (for servers)")
     lab.set_defaults(func=_lab)
+
+    from ranvier.sweep.cli import add_parser as add_sweep_parser  # `ranvier sweep` (issue 17)
+
+    add_sweep_parser(sub)
     return p
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse a bad output path (suffix, missing or unwritable folder) before any simulation."""
+    from ranvier.files import RESULT_SUFFIXES, check_output_path
+
+    if getattr(args, "out", None) is not None:
+        check_output_path(args.out, RESULT_SUFFIXES, "result", "--out saves a NetCDF file")
+    if getattr(args, "report", None) is not None:
+        check_output_path(args.report, (".html",), "report", "--report writes an HTML file")
+
+
+def _check_run_budget(sim, args: argparse.Namespace) -> None:
+    """Estimate memory and time from the description and refuse a run above the limits, before allocating."""
+    from ranvier.budget import check_budget, estimate_run
+
+    check_budget(estimate_run(sim), args.max_memory, args.max_minutes)
+
+
+_WARNED: list[str] = []
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A PhysiologyWarning is one line on stderr (and goes into the JSON summary), not a source listing."""
+    if issubclass(category, PhysiologyWarning):
+        _WARNED.append(str(message))
+        print(f"ranvier: warning: {message}", file=sys.stderr)
+    else:
+        print(f"ranvier: warning: {category.__name__}: {message}", file=sys.stderr)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run a subcommand: errors, warnings and Ctrl-C each end in one line on stderr, never a traceback."""
+    from ranvier.progress import compile_messages
+
+    _WARNED.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", PhysiologyWarning)
+        warnings.showwarning = _show_warning
+        try:
+            with compile_messages():  # the first use of a model shape compiles: say so, never wait silently
+                return args.func(args)
+        except (RanvierError, SimulationError) as e:
+            print(f"ranvier: error: {e}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print("ranvier: interrupted (Ctrl-C); files being written were left as they were", file=sys.stderr)
+            return 130
+        except OSError as e:  # a full disk, a file removed under us: say what, not where in the code
+            print(f"ranvier: error: {e}", file=sys.stderr)
+            return 1
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from ranvier.progress import compile_messages
-
-    try:
-        with compile_messages():  # the first use of a model shape compiles: say so, never wait silently
-            return args.func(args)
-    except (RanvierError, SimulationError) as e:
-        print(f"ranvier: error: {e}", file=sys.stderr)
-        return 2
+    return _dispatch(args)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,15 @@ class SimulationError(RuntimeError):
     """The numerical core reported a failure (non-finite voltage, ...)."""
 
 
+class PhysiologyWarning(UserWarning):
+    """A value is outside the physiological range but inside what the model can represent.
+
+    The model runs; the warning names the parameter, the value, the range and its source
+    (see :mod:`ranvier.plausibility`). Turn it into an error with
+    ``warnings.simplefilter("error", ranvier.PhysiologyWarning)``.
+    """
+
+
 def _describe(value: object) -> str:
     return repr(value)
 

@@ -37,6 +37,7 @@ import numpy as np
 
 from ranvier.constants import FARADAY_C_PER_MOL, thermal_voltage_mV
 from ranvier.errors import RanvierError, check_int, check_name, check_positive, check_real
+from ranvier.plausibility import check_band
 
 __all__ = [
     "Ion",
@@ -413,7 +414,10 @@ class Concentrations:
 
     Every field must be finite and > 0 (checked on construction, the error
     names the field), except external Mg2+, which may be 0 (Mg2+-free
-    solution, used to relieve the NMDA receptor block). Mg2+ enters only through
+    solution, used to relieve the NMDA receptor block). Each must also lie in
+    [1e-6, 1000] mM, where the Nernst and GHK equations describe a solution;
+    outside its physiological range (``ranvier.plausibility.RANGES``, from
+    Hille 2001 table 1.1 and Somjen 2002) a value gives a PhysiologyWarning. Mg2+ enters only through
     that block (1 mM: Jahr & Stevens 1990, J Neurosci 10:3178).
     """
 
@@ -433,7 +437,8 @@ class Concentrations:
                 value = check_positive(f.name, getattr(self, f.name), "mM", allow_zero=True)
             else:
                 value = _check_positive_scalar(f.name, getattr(self, f.name), "mM")
-            object.__setattr__(self, f.name, value)
+            # physiological range (warning) inside what the model can represent (error): plausibility.RANGES
+            object.__setattr__(self, f.name, check_band(f.name, value, stacklevel=5))
 
     # -- construction -------------------------------------------------------
 

@@ -77,6 +77,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ranvier.errors import RanvierError, check_int, check_positive, check_range, check_real
+from ranvier.plausibility import check_band
 from ranvier.mechanisms.channel import Channel
 from ranvier.mechanisms.library import mcintyre2002 as mrg
 from ranvier.morphology.section import Section
@@ -551,6 +552,7 @@ def myelinated_axon(
         ("periaxonal",)) and ``.mechanisms()``.
     """
     D = check_positive("fiber_diam_um", fiber_diam_um, "um")
+    D = check_band("fiber_diam_um", D)  # 0.2-50 um can be built; outside 1-22 um a PhysiologyWarning
     n = check_int("n_nodes", n_nodes, 2, 10_000)
     my = Myelin() if myelin is None else myelin
     if not isinstance(my, Myelin):

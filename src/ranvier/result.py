@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import xarray as xr
 
 from ranvier.errors import RanvierError
+from ranvier.files import RESULT_SUFFIXES, atomic_write, check_output_path
 
 LONG_NAMES = {
     "v": "membrane potential",
@@ -27,24 +27,15 @@ def save(result: xr.Dataset, path: str | os.PathLike) -> Path:
 
     The file is written next to its destination under a temporary name and renamed
     over it only when complete, so an interrupted save never leaves a half-written
-    file and never destroys an earlier one.
+    file and never destroys an earlier one; Ctrl-C during the write raises
+    KeyboardInterrupt (the old file stays), the temporary file is removed, and ones
+    left by a killed process are removed on the next save. The new file gets the
+    mode of a normally created file (see :mod:`ranvier.files`).
     """
     if not isinstance(result, xr.Dataset):
         raise RanvierError(f"save expects an xarray Dataset from Simulation.run(), got {type(result).__name__}")
-    path = Path(path)
-    if path.suffix not in (".nc", ".nc4", ".netcdf"):
-        raise RanvierError(f"result files are NetCDF; the path must end in .nc, got {str(path)!r}")
-    if not path.parent.exists():
-        raise RanvierError(f"the folder {str(path.parent)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        result.to_netcdf(tmp, engine="h5netcdf")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    path = check_output_path(path, RESULT_SUFFIXES, "result", "result files are NetCDF")
+    return atomic_write(path, lambda tmp: result.to_netcdf(tmp, engine="h5netcdf"))
 
 
 def load(path: str | os.PathLike) -> xr.Dataset:

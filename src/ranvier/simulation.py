@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,8 +17,9 @@ from ranvier import __version__
 from ranvier.assemble import ION_CURRENTS, assemble, check_site, model_hash
 from ranvier.cell import Cell
 from ranvier.errors import RanvierError, SimulationError, check_positive, check_real
+from ranvier.plausibility import check_dt_for_cells
 from ranvier.numerics import status as st
-from ranvier.numerics.engine import integrate, integrate_serial
+from ranvier.numerics.engine import integrate
 from ranvier.numerics.stepper import find_rest, n_cells, relax
 from ranvier.numerics.tables import build_gate_tables, no_tables
 from ranvier.probe import Probe
@@ -150,6 +152,7 @@ class Simulation:
             raise RanvierError(f"dt_ms must be in (0, {dt_max:g}] ms ({why}), got {dt:g}")
         if dt > tstop:
             raise RanvierError(f"dt_ms ({dt:g} ms) must not exceed tstop_ms ({tstop:g} ms)")
+        check_dt_for_cells(dt, cells)  # the internode crossing time of a myelinated axon, the fastest gate
         if self.method not in METHODS:
             check_name("method", self.method, METHODS)
         if self.engine not in ENGINES:
@@ -198,14 +201,13 @@ class Simulation:
 
         ``progress``: show a progress bar (None: only for long runs on a terminal).
         ``threads``: cells of a batch are integrated in parallel on this many threads
-        (None: all cores numba may use).
+        (None: NUMBA_NUM_THREADS if set, else every usable core).
         """
         if threads is not None:
-            import numba
-
             from ranvier.errors import check_int
+            from ranvier.numerics.pool import MAX_THREADS
 
-            numba.set_num_threads(check_int("threads", threads, 1, numba.config.NUMBA_NUM_THREADS))
+            check_int("threads", threads, 1, MAX_THREADS)
         rt = self._runtime()
         recs = rt.recs
         nsteps = _n_steps(self.tstop_ms, self.dt_ms)
@@ -224,7 +226,7 @@ class Simulation:
         work = float(nsteps) * v.shape[0]
         show = progress if progress is not None else (work > 2e8 and sys.stderr.isatty())
         damp = np.zeros(rt.n_cells, np.int64)
-        step, run_model, tabs = rt.step, rt.model, rt.tabs
+        step, run_model, tabs = functools.partial(rt.step, threads=threads), rt.model, rt.tabs
         if not show:
             code, at = step(run_model, tabs, v, state, xstate, 0.0, self.dt_ms, nsteps, cn, every, out, damp)
         else:
@@ -351,8 +353,8 @@ class Simulation:
         if plan is not None:
             from ranvier.numerics.lanes import integrate_lanes
 
-            def step(m, t, v, state, xstate, t0, dt, n, cn, every, out, damp):
-                return integrate_lanes(plan, m, t, v, state, xstate, t0, dt, n, cn, every, out, damp)
+            def step(m, t, v, state, xstate, t0, dt, n, cn, every, out, damp, threads=None):
+                return integrate_lanes(plan, m, t, v, state, xstate, t0, dt, n, cn, every, out, damp, threads)
 
             parts = []
             for p in plan.plans:
@@ -366,7 +368,7 @@ class Simulation:
             if plan.rest.shape[0]:
                 parts.append(f"{plan.rest.shape[0]} other cells on the general engine")
             return step, f"lanes ({'; '.join(parts)})", plan
-        step = integrate if n_cells(model) > 1 else integrate_serial  # one group: no thread pool needed
+        step = integrate
         return step, "general", None
 
     def _run_chunked(self, step, model, tabs, v, state, xstate, nsteps, every, cn, out, damp):

@@ -30,8 +30,14 @@ def ion_charge_uC_cm2(result: xr.Dataset, site: str, ion: str, t0_ms: float, t1_
 
 
 def summarize(result: xr.Dataset, soma: str, axon_a: str, axon_b: str, reversal_mV: dict[str, float]) -> dict:
-    """A dictionary of measured quantities (units in the keys)."""
+    """A dictionary of measured quantities (units in the keys).
+
+    A quantity that would not mean what its name says (an afterhyperpolarisation that stays
+    above rest, a velocity without a spike at both sites) is None, with the reason in
+    ``not_measured`` under its dotted key.
+    """
     t = result.time.values
+    why: dict[str, str] = {}
     v_soma = result.v.sel(site=soma).values
     spikes = spike_times(t, v_soma, SPIKE_THRESHOLD_MV)
     out: dict = {
@@ -46,11 +52,17 @@ def summarize(result: xr.Dataset, soma: str, axon_a: str, axon_b: str, reversal_
     feats = ap_features(t, v_soma, spike_threshold_mV=SPIKE_THRESHOLD_MV)
     if feats:
         f = feats[0]
+        ahp = _finite(f.ahp_mV)
+        if ahp is not None and ahp >= out["resting_potential_mV"]:
+            why["first_ap.afterhyperpolarisation_mV"] = (
+                f"no afterhyperpolarisation: after the peak V stayed above rest (lowest {ahp:.1f} mV, "
+                f"rest {out['resting_potential_mV']:.1f} mV)")
+            ahp = None
         out["first_ap"] = {
             "threshold_mV": _finite(f.threshold_mV),
             "peak_mV": _finite(f.peak_mV),
             "half_width_ms": _finite(f.half_width_ms),
-            "afterhyperpolarisation_mV": _finite(f.ahp_mV),
+            "afterhyperpolarisation_mV": ahp,
         }
         t0 = f.onset_ms if math.isfinite(f.onset_ms) else f.peak_ms - 1.0
         t1 = t0 + 3.0
@@ -65,10 +77,13 @@ def summarize(result: xr.Dataset, soma: str, axon_a: str, axon_b: str, reversal_
     try:
         cv = conduction_velocity_m_s(ta, tb, distance)
         out["conduction_velocity_m_s"] = float(np.mean(cv))
-    except RanvierError:
+    except RanvierError as e:
         out["conduction_velocity_m_s"] = None
+        why["conduction_velocity_m_s"] = str(e)
     out["conduction_between"] = [axon_a, axon_b]
     out["conduction_distance_um"] = distance
+    if why:
+        out["not_measured"] = why
     return out
 
 

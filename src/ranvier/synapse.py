@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ranvier.errors import RanvierError, check_positive
+from ranvier.plausibility import check_band
 from ranvier.mechanisms.receptors import Receptor
 from ranvier.site import Site
 from ranvier.stimulus import Waveform
@@ -112,6 +113,7 @@ class SpikeTrain:
     @classmethod
     def regular(cls, rate_hz: float, start_ms: float = 0.0, count: int = 1, **kw) -> "SpikeTrain":
         r = check_positive("rate_hz", rate_hz, "Hz")
+        r = check_band("rate_hz", r, "input_rate_hz")
         s = check_positive("start_ms", start_ms, "ms", allow_zero=True)
         return cls(tuple(s + 1000.0 / r * k for k in range(int(count))), **kw)
 
@@ -119,6 +121,7 @@ class SpikeTrain:
     def poisson(cls, rate_hz: float, tstop_ms: float, seed: int = 0, start_ms: float = 0.0, **kw) -> "SpikeTrain":
         """Spikes of a Poisson process of ``rate_hz`` between start_ms and tstop_ms (reproducible by seed)."""
         r = check_positive("rate_hz", rate_hz, "Hz")
+        r = check_band("rate_hz", r, "input_rate_hz")
         T = check_positive("tstop_ms", tstop_ms, "ms")
         rng = np.random.default_rng(seed)
         n = rng.poisson(r * (T - start_ms) / 1000.0)

@@ -1,4 +1,4 @@
-"""drugs: TTX abolishes, TEA/4-AP broaden, lidocaine use-dependent and fibre-selective; text follows numbers."""
+"""drugs: TTX abolishes, TEA broadens, 4-AP excites, lidocaine use-dependent and fibre-selective; text follows numbers."""
 
 from __future__ import annotations
 
@@ -22,14 +22,23 @@ def test_hill_isotherm_halves_at_ic50():
     assert unblocked("tea", 50.0) < 0.1
 
 
-def test_ttx_abolishes_and_k_blockers_broaden(outcome):
+def test_ttx_abolishes_and_tea_and_4ap_are_distinguishable(outcome):
     s = outcome[0].summary
     assert s["control"]["n_spikes"] >= 1 and s["control"]["peak_mV"] > 30.0
     assert 0.3 < s["control"]["half_width_ms"] < 1.5  # fast mammalian spike, < 1-2 ms
     assert s["ttx"]["n_spikes"][-1] == 0  # 1 uM TTX, 200 x IC50: no spike
     assert s["ttx"]["peak_mV"][-1] < 0.0
-    assert s["tea"]["half_width_ms"][-1] > 1.5 * s["control"]["half_width_ms"]
-    assert s["4ap"]["half_width_ms"][-1] > 1.5 * s["control"]["half_width_ms"]
+    # TEA blocks Kv3, which repolarises the spike: the spike widens (Rudy & McBain 2001, Trends Neurosci 24:517);
+    # 4-AP at these doses blocks Kv1 (D-type), which opens below threshold: the cell fires sooner and more, with
+    # little change in width (Storm 1988, Nature 336:379). Issue 13 bar: the two are distinguishable.
+    # (The old bars, both > 1.5 x wider, encoded one shared K+ channel.)
+    c, tea, fap = s["control"], s["tea"], s["4ap"]
+    w_tea = tea["half_width_ms"][-1] / c["half_width_ms"]
+    w_4ap = fap["half_width_ms"][-1] / c["half_width_ms"]
+    assert w_tea > 1.2, f"TEA widening {w_tea:.2f} x"
+    assert w_4ap < 1.1, f"4-AP widening {w_4ap:.2f} x"
+    assert fap["n_spikes"][-1] > c["n_spikes"] or fap["latency_ms"][-1] < 0.8 * c["latency_ms"], (fap, c)
+    assert abs(tea["latency_ms"][-1] - c["latency_ms"]) < 0.1 * c["latency_ms"], (tea["latency_ms"], c["latency_ms"])
 
 
 def test_lidocaine_is_use_dependent_and_fibre_selective(outcome):

@@ -303,7 +303,7 @@ def test_the_slim_model_keeps_every_general_field_the_lane_kernels_read():
     from ranvier.numerics import lanes
 
     read = set()
-    for fn in (lanes.run_block, lanes.integrate_blocks, lanes.integrate_block, lanes.integrate_single,
+    for fn in (lanes.run_block, lanes.run_blocks, lanes.integrate_single,
                lanes.integrate_chain, lanes.damp_store):
         read |= set(re.findall(r"\bm\.(\w+)", inspect.getsource(fn.py_func)))
     assert read and read <= set(lanes.GENERAL_FIELDS_READ), read - set(lanes.GENERAL_FIELDS_READ)

@@ -109,6 +109,9 @@ def finding(s: dict) -> str:
 )
 def run(fiber_diam_um, lesion_internodes, temperature_degC, warm_degC, n_nodes, bisection_steps) -> Outcome:
     nn, k = int(round(n_nodes)), int(round(lesion_internodes))
+    if warm_degC <= temperature_degC:  # otherwise the "warmer" axon is the same one, and the finding compares nothing
+        raise RanvierError(f"warm_degC ({warm_degC:g} degC) must be above temperature_degC ({temperature_degC:g} "
+                           f"degC): the experiment compares a warmed axon with one at body temperature")
     if k > nn - 5:
         raise RanvierError(f"lesion_internodes ({k}) must leave conducting fibre on both sides: at most n_nodes - 5")
     mid = (nn - 1) // 2

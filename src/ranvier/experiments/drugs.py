@@ -6,12 +6,21 @@ applied by scaling the channel's gbar (``Channel.with_(gbar_S_cm2=...)``). Cited
 * TTX on TTX-sensitive Nav channels: Kd ~ 1-10 nM (Hille B (2001) Ion Channels of Excitable
   Membranes, 3rd ed., Sinauer, ch. 17; Narahashi T, Moore JW, Scott WR (1964) J Gen Physiol
   47:965, doi:10.1085/jgp.47.5.965); here IC50 = 5 nM, nH = 1.
-* TEA on the delayed rectifier: IC50 of millimolar order (Kv2-like delayed rectifiers
-  ~5 mM; Gutman GA et al. (2005) Pharmacol Rev 57:473, doi:10.1124/pr.57.4.10; node of
-  Ranvier: Armstrong CM, Hille B (1972) J Gen Physiol 59:388, doi:10.1085/jgp.59.4.388);
-  here 5 mM.
-* 4-AP on Kv1 channels: IC50 ~ 0.1-1 mM (Gutman et al. 2005); here 0.5 mM, acting on the
-  model's only delayed rectifier, which stands in for Kv1.
+* TEA on Kv3, IC50 0.1-0.2 mM (Rudy B, McBain CJ (2001) Trends Neurosci 24:517,
+  doi:10.1016/S0166-2236(00)01892-0), here 0.15 mM; and on the delayed rectifier, IC50 of
+  millimolar order (Kv2-like delayed rectifiers ~5 mM; Gutman GA et al. (2005) Pharmacol Rev
+  57:473, doi:10.1124/pr.57.4.10; node of Ranvier: Armstrong CM, Hille B (1972) J Gen Physiol
+  59:388, doi:10.1085/jgp.59.4.388), here 5 mM.
+* 4-AP on Kv1 (D-type) channels: the D-current is blocked by tens of uM (Storm JF (1988)
+  Nature 336:379, doi:10.1038/336379a0), cloned Kv1.1/1.2 by 0.2-1 mM (Gutman et al. 2005); here
+  0.1 mM. Its block of Kv3 at millimolar concentrations is not modelled.
+
+TTX, TEA and 4-AP act on the seed soma's mammalian point cell (:func:`ranvier.seed.seed_point_cell`)
+with a somatic Kv1 (D-type) current added, so that each drug has its own target: TEA widens the
+spike (Kv3 repolarises it), 4-AP leaves the width alone but lowers the current needed to fire and
+shortens the latency (Kv1 opens below threshold). Until 2026-12 both acted on one Traub-Miles K+
+channel and were indistinguishable (physiology review 2026-12-01, item 13). The lidocaine parts
+still use the Traub-Miles channels.
 * Lidocaine, tonic (resting) block of Nav: K_R ~ 440 uM; block of inactivated channels,
   K_I ~ 10 uM (Bean BP, Cohen CJ, Tsien RW (1983) J Gen Physiol 81:613,
   doi:10.1085/jgp.81.5.613).
@@ -48,12 +57,20 @@ from ranvier.mechanisms.forms import Sigmoid
 from ranvier.morphology.section import Section
 from ranvier.morphology.tree import Morphology
 
-IC50 = {  # drug: (IC50 in mM, Hill coefficient, channel it blocks)
+IC50 = {  # drug: (IC50 in mM, Hill coefficient, ion of the channel it blocks) for the main target
     "ttx": (5e-6, 1.0, "na"),
-    "tea": (5.0, 1.0, "k"),
-    "4ap": (0.5, 1.0, "k"),
+    "tea": (0.15, 1.0, "k"),
+    "4ap": (0.1, 1.0, "k"),
     "lidocaine": (0.44, 1.0, "na"),
 }
+TARGETS = {  # drug: {channel name in the point cell: (IC50 mM, Hill coefficient)}
+    "ttx": {"nav12": (5e-6, 1.0), "nap": (5e-6, 1.0)},
+    "tea": {"kv3": (0.15, 1.0), "tm_kd": (5.0, 1.0)},
+    "4ap": {"kv1": (0.1, 1.0)},
+}
+SOMA_GKV1_S_CM2 = 0.005
+"""Somatic Kv1 (D-type) density (S/cm2) added to the point cell for the K+-channel blockers."""
+STIM_NA, STIM_MS = 0.3, 20.0
 LIDO_K_R_MM = 0.44  # Bean, Cohen & Tsien 1983
 LIDO_K_I_MM = 0.010
 LIDO_SLOPE_MV = 50.0 / math.log(LIDO_K_R_MM / LIDO_K_I_MM)
@@ -80,15 +97,35 @@ def lidocaine_na(conc_mM: float) -> rv.Channel:
                           citation=rv.tm_na.citation + "; lidocaine gate after Hille 1977, doi:10.1085/jgp.69.4.497")
 
 
-def _soma(na, kd, stim_nA=0.3, dur=20.0, tstop=30.0):
-    cell = rv.Cell(rv.cable(length_um=30.0, diam_um=30.0), mechanisms=[na, kd, *rv.ion_leak()], temperature_degC=37.0)
-    site = rv.Site("cable", 0.5)
-    res = rv.Simulation(cell, stimuli=[rv.CurrentClamp.step(site, stim_nA, 2.0, dur)], probes=[rv.Probe(site, ("v",))],
-                        tstop_ms=tstop, dt_ms=0.01).run()
-    t, v = res.time.values, res.v.sel(site=site.label).values
-    f = ap_features(t, v)
-    return {"peak_mV": float(v.max()), "n_spikes": int(spike_times(t, v).size),
-            "half_width_ms": float(f[0].half_width_ms) if f and math.isfinite(f[0].half_width_ms) else None}
+def _blocked_cell(fractions: dict[str, float]) -> rv.Cell:
+    """The seed point cell plus a somatic Kv1, with each named channel's gbar times its unblocked fraction."""
+    from ranvier.cell import Paint
+    from ranvier.mechanisms.library.mammalian import kv1_channel
+    from ranvier.seed import seed_point_cell
+
+    cell = seed_point_cell()
+    mech = [Paint(p.channel.with_(gbar_S_cm2=p.channel.gbar_S_cm2 * fractions.get(p.channel.name, 1.0)), p.where)
+            for p in cell.mechanisms]
+    mech.append(Paint(kv1_channel(SOMA_GKV1_S_CM2 * fractions.get("kv1", 1.0)), "soma"))
+    return cell.with_(mechanisms=tuple(mech))
+
+
+def _somas(fraction_sets: list[dict[str, float]], delay_ms: float = 2.0) -> list[dict]:
+    """Spike count, first-spike latency, peak and half-width for a current step, one cell per fraction set."""
+    cells = [_blocked_cell(f) for f in fraction_sets]
+    sites = [rv.Site("soma", 0.5, cell=j) for j in range(len(cells))]
+    res = rv.Simulation(cells, stimuli=[rv.CurrentClamp.step(s, STIM_NA, delay_ms, STIM_MS) for s in sites],
+                        probes=[rv.Probe(s, ("v",)) for s in sites], tstop_ms=delay_ms + STIM_MS + 8.0, dt_ms=0.01).run()
+    t = res.time.values
+    out = []
+    for j in range(len(cells)):
+        v = res.v.isel(site=j).values
+        f = ap_features(t, v)
+        st = spike_times(t, v)
+        out.append({"peak_mV": float(v.max()), "n_spikes": int(st.size),
+                    "latency_ms": round(float(st[0] - delay_ms), 4) if st.size else None,
+                    "half_width_ms": float(f[0].half_width_ms) if f and math.isfinite(f[0].half_width_ms) else None})
+    return out
 
 
 def _train(conc_mM: float, rate_hz: float, n: int):
@@ -143,6 +180,10 @@ def _blocking_conc(diam_um: float, exposed_um: float, steps: int) -> float | Non
     return math.sqrt(lo * hi)
 
 
+def _ms(x) -> str:
+    return "none (no spike)" if x is None else f"{x:.2f} ms"
+
+
 def finding(s: dict) -> str:
     ttx, tea, fap = s["ttx"], s["tea"], s["4ap"]
     c = s["control"]
@@ -167,10 +208,12 @@ def finding(s: dict) -> str:
         f"{ttx['peak_mV'][-1]:+.1f} mV and the spike count to {ttx['n_spikes'][-1]} at {ttx['conc_mM'][-1] * 1e6:g} nM "
         f"({'no spike is left' if ttx['n_spikes'][-1] == 0 else 'some spikes survive'}"
         f"{'' if silent is None else f'; the lowest tested concentration without spikes is {silent * 1e6:g} nM'}). "
-        f"TEA (IC50 {s['ic50_mM']['tea']:g} mM) broadens the spike to {tea['half_width_ms'][-1]:.2f} ms at "
-        f"{tea['conc_mM'][-1]:g} mM and 4-AP (IC50 {s['ic50_mM']['4ap']:g} mM) to {fap['half_width_ms'][-1]:.2f} ms at "
-        f"{fap['conc_mM'][-1]:g} mM, {'both wider than' if min(tea['half_width_ms'][-1], fap['half_width_ms'][-1]) > c['half_width_ms'] else 'not both wider than'} "
-        f"control. Lidocaine at {s['lidocaine_mM'] * 1e3:g} uM blocks {100 * s['lidocaine_tonic_block']:.1f} % of Na+ "
+        f"TEA (on Kv3, IC50 {s['ic50_mM']['tea']:g} mM) changes the half-width to {tea['half_width_ms'][-1]:.2f} ms at "
+        f"{tea['conc_mM'][-1]:g} mM ({tea['half_width_ms'][-1] / c['half_width_ms']:.2f} x control) and the first-spike "
+        f"latency to {_ms(tea['latency_ms'][-1])}; 4-AP (on Kv1, IC50 {s['ic50_mM']['4ap']:g} mM) changes the half-width "
+        f"to {fap['half_width_ms'][-1]:.2f} ms ({fap['half_width_ms'][-1] / c['half_width_ms']:.2f} x) and the latency to "
+        f"{_ms(fap['latency_ms'][-1])} at {fap['conc_mM'][-1]:g} mM, with {fap['n_spikes'][-1]} spike(s) against "
+        f"{c['n_spikes']} (control latency {_ms(c['latency_ms'])}). Lidocaine at {s['lidocaine_mM'] * 1e3:g} uM blocks {100 * s['lidocaine_tonic_block']:.1f} % of Na+ "
         f"channels at rest; in a train of {s['train_pulses']} pulses the block before the last pulse reaches "
         f"{100 * b_lo:.1f} % at {lo_hz:g} Hz and {100 * b_hi:.1f} % at {hi_hz:g} Hz "
         f"({'use-dependent: it grows with frequency' if b_hi > b_lo else 'it does not grow with frequency'}), and "
@@ -201,15 +244,18 @@ def run(lidocaine_uM, low_rate_hz, high_rate_hz, train_pulses, thin_diam_um, thi
     if thick_diam_um <= thin_diam_um:
         raise RanvierError(f"thick_diam_um ({thick_diam_um:g}) must exceed thin_diam_um ({thin_diam_um:g})")
     summary: dict = {"ic50_mM": {k: v[0] for k, v in IC50.items()}}
-    summary["control"] = _soma(rv.tm_na, rv.tm_kd)
+    summary["cell"] = "seed soma point cell (ranvier.seed.seed_point_cell) with somatic Kv1, 37 degC"
+    sets, keys = [{}], [("control", None)]
     for drug, doses in DOSES.items():
-        rows = []
         for cmm in doses:
-            f = unblocked(drug, cmm)
-            na = rv.tm_na.with_(gbar_S_cm2=rv.tm_na.gbar_S_cm2 * f) if IC50[drug][2] == "na" else rv.tm_na
-            kd = rv.tm_kd.with_(gbar_S_cm2=rv.tm_kd.gbar_S_cm2 * f) if IC50[drug][2] == "k" else rv.tm_kd
-            rows.append({"conc_mM": cmm, "unblocked": f, **_soma(na, kd)})
-        summary[drug] = {k: [r[k] for r in rows] for k in rows[0]}
+            sets.append({ch: 1.0 / (1.0 + (cmm / ic50) ** nh) for ch, (ic50, nh) in TARGETS[drug].items()})
+            keys.append((drug, cmm))
+    rows = _somas(sets)
+    summary["control"] = rows[0]
+    for drug in DOSES:
+        mine = [(c, r) for (d, c), r in zip(keys, rows) if d == drug]
+        summary[drug] = {"conc_mM": [c for c, _ in mine], "unblocked": [unblocked(drug, c) for c, _ in mine],
+                         **{k: [r[k] for _, r in mine] for k in mine[0][1]}}
     n = int(round(train_pulses))
     cm = lidocaine_uM * 1e-3
     lo, hi = _train(cm, low_rate_hz, n), _train(cm, high_rate_hz, n)
@@ -235,7 +281,7 @@ def run(lidocaine_uM, low_rate_hz, high_rate_hz, train_pulses, thin_diam_um, thi
         ax[1].set_xlabel("drug (mM)")
         ax[1].set_ylabel("AP half-width (ms)")
         ax[1].legend(fontsize=8)
-        figures.append(("TTX lowers and abolishes the spike; K+ channel blockers broaden it", fig))
+        figures.append(("TTX lowers and abolishes the spike; TEA (Kv3) broadens it, 4-AP (Kv1) hardly does", fig))
     except ImportError:  # pragma: no cover
         pass
     return Outcome(summary, figures)

@@ -1,11 +1,13 @@
 """hyperkalaemia and hypokalaemia: external K+ sets the resting potential, Na+ inactivation and threshold.
 
-A mammalian point cell at 37 degC (Traub-Miles Na+ and K+ channels of Pospischil et al.
-2008, a leak of one Nernstian conductance per ion) is bathed in external K+ from low to
-high. At each level the resting potential, the Na+ inactivation gate h of tm_na and the
-K+ activation n of tm_kd at rest are read from the resting state; the threshold current of
-a short pulse is found by batched bisection; and a fixed test pulse (a margin above the
-threshold at the reference 4 mM) is applied to see whether the cell still fires.
+The cell is the seed neuron's soma as a point cell at 37 degC (:func:`ranvier.seed.seed_point_cell`:
+mammalian Nav1.2 with fast and slow inactivation, Kv3, a delayed rectifier, Kv7/M, NaP, Ih, Kir and a
+Nernstian leak), bathed in external K+ from low to high. At each level the resting potential, the
+fraction of Na+ channels available at rest (h s of Nav1.2) and the K+ activation n of the delayed
+rectifier are read from the resting state; the threshold current of a short pulse is found by batched
+bisection; and a fixed test pulse (a margin above the threshold at the reference 4 mM) is applied to
+see whether the cell still fires. Until 2026-12 this experiment used Traub-Miles Na+ channels, whose
+inactivation midpoint (-35 mV) left 99 % of them available at 10 mM K+ (physiology review 2026-12-01).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 from ranvier.analysis import spike_times
 from ranvier.errors import RanvierError, SimulationError
 from ranvier.experiments.base import Outcome, Param, experiment
-from ranvier.experiments.threshold import point_cell, thresholds_nA
+from ranvier.experiments.threshold import thresholds_nA
 
 REFERENCE_K_MM = 4.0
 TEST_MARGIN = 1.2  # the test pulse is this multiple of the threshold at the reference K+
@@ -24,16 +26,18 @@ DELAY_MS = 2.0
 
 
 def _rest_states(levels):
-    """Resting potential (mV), tm_na h and tm_kd n at rest for each external K+ level."""
+    """Resting potential (mV), available Na+ fraction (h s) and delayed-rectifier n at rest per external K+ level."""
     import ranvier as rv
+    from ranvier.seed import seed_point_cell
 
-    cells = [point_cell(k_out_mM=float(k)) for k in levels]
+    cells = [seed_point_cell(k_out_mM=float(k)) for k in levels]
     try:
-        res = rv.Simulation(cells, probes=[rv.Probe(rv.Site("soma", 0.5, cell=j), ("v", "tm_na_h", "tm_kd_n"))
+        res = rv.Simulation(cells, probes=[rv.Probe(rv.Site("soma", 0.5, cell=j), ("v", "nav12_h", "nav12_s", "tm_kd_n"))
                                            for j in range(len(cells))], tstop_ms=0.5).run()
     except SimulationError as e:
         raise RanvierError(f"the cell has no stable resting state at one of the K+ levels {list(levels)}: {e}") from e
-    return cells, res.v_rest_mV.values.ravel(), res.tm_na_h.values[:, 0], res.tm_kd_n.values[:, 0]
+    avail = res.nav12_h.values[:, 0] * res.nav12_s.values[:, 0]
+    return cells, res.v_rest_mV.values.ravel(), avail, res.tm_kd_n.values[:, 0]
 
 
 def _test_pulse(cells, amp_nA: float, pulse_ms: float):
@@ -67,7 +71,8 @@ def _sweep(k_end_mM: float, pulse_ms: float, severe_k_mM: float | None):
     s = {
         "k_out_mM": [float(x) for x in levels],
         "v_rest_mV": [round(float(x), 3) for x in rest],
-        "tm_na_h": [round(float(x), 5) for x in h],
+        "na_available": [round(float(x), 5) for x in h],
+        "e_k_mV": [round(c.reversal_potentials_mV()["k"], 3) for c in cells],
         "tm_kd_n": [round(float(x), 5) for x in n],
         "threshold_nA": [round(float(x), 5) for x in thr],
         "pulse_ms": pulse_ms,
@@ -83,7 +88,8 @@ def _sweep(k_end_mM: float, pulse_ms: float, severe_k_mM: float | None):
         s.update({
             "severe_k_mM": float(severe_k_mM),
             "severe_v_rest_mV": round(float(sev_rest[0]), 3),
-            "severe_tm_na_h": round(float(sev_h[0]), 5),
+            "severe_na_available": round(float(sev_h[0]), 5),
+            "severe_e_k_mV": round(sev_cells[0].reversal_potentials_mV()["k"], 3),
             "severe_peak_mV": round(float(peaks[-1]), 2),
             "severe_depolarisation_mV": round(float(depol[-1]), 2),
             "severe_fires": bool(fired[-1]),
@@ -105,8 +111,8 @@ def _figure(s, t, v, levels, title):
     a2.set_xlabel("external K+ (mM)")
     a2.set_ylabel(f"threshold of a {s['pulse_ms']:g} ms pulse (nA)")
     a2b = a2.twinx()
-    a2b.plot(levels, s["tm_na_h"], "s--", c="C1")
-    a2b.set_ylabel("Na+ h at rest", color="C1")
+    a2b.plot(levels, s["na_available"], "s--", c="C1")
+    a2b.set_ylabel("Na+ channels available at rest (h s)", color="C1")
     for j in range(v.shape[0]):
         lab = f"{levels[j]:g} mM" if j < len(levels) else f"{s['severe_k_mM']:g} mM"
         a3.plot(t, v[j], label=lab)
@@ -134,11 +140,12 @@ def _rest(s: dict) -> str:
 
 
 def finding_hyper(s: dict) -> str:
-    h = s["tm_na_h"]
+    h = s["na_available"]
     fires_high = s["test_fires"][-1]
     text = (
-        f"{_rest(s)}. At rest the Na+ inactivation gate h {'falls' if h[-1] < h[0] else 'rises'} from {h[0]:.4f} to {h[-1]:.4f}, "
-        f"so {'almost all' if h[-1] > 0.95 else 'only a fraction'} of the Na+ channels stay available, and "
+        f"{_rest(s)}. At rest the fraction of Na+ channels available (h s) {'falls' if h[-1] < h[0] else 'rises'} "
+        f"from {h[0]:.3f} to {h[-1]:.3f}, "
+        f"so {'almost all' if h[-1] > 0.95 else 'only a fraction'} of them can open, and "
         f"{_excitability(s)}. A test pulse of {s['test_pulse_nA']:.3g} nA, {TEST_MARGIN:g} times the threshold at "
         f"{s['k_out_mM'][0]:g} mM, {'still fires' if fires_high else 'fails to fire'} the cell at "
         f"{s['k_out_mM'][-1]:g} mM (peak {s['test_peak_mV'][-1]:.1f} mV)."
@@ -146,8 +153,8 @@ def finding_hyper(s: dict) -> str:
     if "severe_k_mM" in s:
         blocked = not s["severe_fires"]
         text += (
-            f" At {s['severe_k_mM']:g} mM the cell rests at {s['severe_v_rest_mV']:.1f} mV with h = "
-            f"{s['severe_tm_na_h']:.3f}: {100 * s['severe_tm_na_h']:.1f}% of the Na+ channels are available, and the "
+            f" At {s['severe_k_mM']:g} mM the cell rests at {s['severe_v_rest_mV']:.1f} mV (E_K {s['severe_e_k_mV']:.1f} mV) "
+            f"with {100 * s['severe_na_available']:.1f}% of the Na+ channels available, and the "
             f"same pulse {'fails to fire it' if blocked else 'still fires it'} (peak {s['severe_peak_mV']:.1f} mV, "
             f"{s['severe_depolarisation_mV']:.1f} mV above rest)"
             + (": depolarisation block through Na+ inactivation." if blocked else ".")
@@ -162,11 +169,11 @@ def finding_hypo(s: dict) -> str:
         f"{TEST_MARGIN:g} times the threshold at {s['k_out_mM'][0]:g} mM, "
         f"{'still fires' if fires_low else 'fails to fire'} the cell at {s['k_out_mM'][-1]:g} mM "
         f"(peak {s['test_peak_mV'][-1]:.1f} mV). Na+ inactivation at rest is negligible throughout "
-        f"(h {s['tm_na_h'][0]:.4f} to {s['tm_na_h'][-1]:.4f})."
-        if min(s["tm_na_h"]) > 0.95 else
+        f"(h s {s['na_available'][0]:.3f} to {s['na_available'][-1]:.3f})."
+        if min(s["na_available"]) > 0.95 else
         f"{_rest(s)}; {_excitability(s)}. A test pulse of {s['test_pulse_nA']:.3g} nA "
-        f"{'still fires' if fires_low else 'fails to fire'} the cell at {s['k_out_mM'][-1]:g} mM; h at rest goes "
-        f"from {s['tm_na_h'][0]:.4f} to {s['tm_na_h'][-1]:.4f}."
+        f"{'still fires' if fires_low else 'fails to fire'} the cell at {s['k_out_mM'][-1]:g} mM; the available Na+ "
+        f"fraction at rest goes from {s['na_available'][0]:.3f} to {s['na_available'][-1]:.3f}."
     )
 
 
@@ -174,7 +181,7 @@ def finding_hypo(s: dict) -> str:
     "hyperkalaemia",
     "Hyperkalaemia: high external K+ depolarises rest and, when severe, blocks firing",
     "What does raised external K+ do to the resting potential, Na+ channel availability and excitability?",
-    (Param("k_high_mM", 10.0, "mM", 5.0, 10.5, "highest K+ of the sweep from 4 mM (the cell fires on its own near 11 mM)"),
+    (Param("k_high_mM", 10.0, "mM", 5.0, 15.0, "highest K+ of the sweep from 4 mM"),
      Param("severe_k_mM", 20.0, "mM", 18.0, 40.0, "a severe level, where the cell rests depolarised"),
      Param("pulse_ms", 1.0, "ms", 0.1, 5.0, "duration of the threshold and test pulses")),
     finding_hyper,

@@ -13,6 +13,7 @@ import numpy as np
 
 from ranvier.errors import RanvierError, check_int, check_name, check_positive, check_real
 from ranvier.mechanisms.forms import FORMS, RateForm
+from ranvier.plausibility import check_band
 
 ION_NAMES = ("na", "k", "cl", "ca", "nonspecific")
 
@@ -153,6 +154,8 @@ class Channel:
         if self.ion == "nonspecific" and self.e_rev_mV is None:
             raise RanvierError(f"{where}a nonspecific channel needs e_rev_mV")
         object.__setattr__(self, "q10", check_positive(where + "q10", self.q10))
+        # physiological range (warning) inside what the model can represent (error): plausibility.RANGES
+        object.__setattr__(self, "q10", check_band(where + "q10", self.q10, stacklevel=5))
         t = check_real(where + "reference_temp_degC", self.reference_temp_degC, "degC")
         if t < -273.15:
             raise RanvierError(f"{where}reference_temp_degC must be >= -273.15 degC (absolute zero), got {t}")
@@ -176,6 +179,16 @@ class Channel:
         for k in changes:
             check_name(f"field of Channel {self.name!r}", k, fields)
         return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_nmodl(cls, path, *, celsius_degC: float | None = None, name: str | None = None) -> tuple["Channel", ...]:
+        """The channels of an HH-style NMODL density mechanism (.mod file), one per current it writes.
+
+        See :func:`ranvier.interop.nmodl.channels_from_nmodl` (needs ``lark``: ``pip install 'ranvier[interop]'``).
+        """
+        from ranvier.interop.nmodl import channels_from_nmodl
+
+        return channels_from_nmodl(path, celsius_degC=celsius_degC, name=name)
 
     def open_probability(self, v_mV):
         """Steady-state open fraction (product of gate steady states to their powers) at v (mV)."""

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 
 from ranvier.errors import RanvierError, check_int, check_positive, check_range
+from ranvier.plausibility import check_band
 
 DEFAULT_RA_OHM_CM = 100.0
 """Axial resistivity (ohm*cm). 100 ohm*cm is the Rallpack value and NEURON's default is 35.4;
@@ -58,6 +59,9 @@ class Section:
         where = f"section {self.name!r}: "
         object.__setattr__(self, "length_um", check_positive(where + "length_um", self.length_um, "um"))
         object.__setattr__(self, "diam_um", check_positive(where + "diam_um", self.diam_um, "um"))
+        # physiological ranges (warning) inside what the model can represent (error): plausibility.RANGES
+        object.__setattr__(self, "length_um", check_band(where + "length_um", self.length_um, stacklevel=5))
+        object.__setattr__(self, "diam_um", check_band(where + "diam_um", self.diam_um, stacklevel=5))
         object.__setattr__(self, "Ra_ohm_cm", check_positive(where + "Ra_ohm_cm", self.Ra_ohm_cm, "ohm*cm"))
         object.__setattr__(self, "cm_uF_cm2", check_positive(where + "cm_uF_cm2", self.cm_uF_cm2, "uF/cm2"))
         object.__setattr__(self, "parent_x", check_range(where + "parent_x", self.parent_x, 0.0, 1.0))

@@ -1,8 +1,8 @@
 """The fast time loop: each cell of the batch integrated on its own, cells in parallel.
 
-Cells in a batch are independent, so the whole time loop of one cell runs inside one
-iteration of a ``prange`` over cells: a cell's arrays stay in cache for all its steps
-and both cores work on different cells. Within a step the order is NEURON's (Hines
+Cells in a batch are independent, so the whole time loop of one cell runs in one call
+of a GIL-free kernel, parts of the batch on threads (:mod:`ranvier.numerics.pool`): a
+cell's arrays stay in cache for all its steps and both cores work on different cells. Within a step the order is NEURON's (Hines
 1984; Carnevale & Hines 2006, ch. 4): solve the cable with the present conductances
 (linear in v for ohmic channels, linearised for GHK ones), then advance every gate by
 exponential Euler with the new v and fold the new conductances straight into the
@@ -21,10 +21,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
-from ranvier.numerics.jit import kernel
+from numba import njit
 
+from ranvier.numerics.jit import kernel
 from ranvier.numerics.hines import hines_solve_fast
+from ranvier.numerics.pool import run_split
 from ranvier.numerics.membrane import FARADAY, GHK_DV_MV, ghk_unit_density
 from ranvier.numerics.rates import gate_inf_rate
 from ranvier.numerics.waveform import wave_at, wave_value
@@ -380,23 +381,18 @@ def _record_other(r, kind, idx, rec_list_start, rec_list_count, rec_list, rec_li
     return vc_g_uS[idx] * (vc - v[vc_node[idx]])  # nA delivered by the clamp
 
 
-@kernel(parallel=True)
+@kernel(nogil=True)
 def integrate_cells(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp, cells):
-    """:func:`integrate` for the cells (groups) listed in ``cells`` only."""
-    k = cells.shape[0]
-    codes = np.zeros(k, np.int64)
-    steps = np.zeros(k, np.int64)
-    for q in prange(k):
+    """The cells (groups) listed in ``cells`` for n_steps, one after the other; (status, step)
+    of the first that failed. Releases the GIL: :func:`integrate` runs parts on threads."""
+    for q in range(cells.shape[0]):
         code, at = run_cell(cells[q], m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp)
-        codes[q] = code
-        steps[q] = at
-    for q in range(k):
-        if codes[q] != OK:
-            return codes[q], steps[q]
+        if code != OK:
+            return code, at
     return OK, n_steps
 
 
-def integrate(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
+def integrate(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp, threads=None):
     """Run every cell of the batch for ``n_steps`` steps of ``dt`` ms from ``t0``, cells in parallel.
 
     ``xstate`` holds the other state variables: [Ca2+] of every pool, then the available
@@ -404,25 +400,9 @@ def integrate(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, da
     ``out`` has n_steps // rec_every + 1 rows (the first is the initial state);
     ``damp`` (int64 per cell, zeros at the start of a run) carries the damped
     Crank-Nicolson steps still owed from one call to the next.
+    ``threads``: how many threads share the cells (None: :func:`ranvier.numerics.pool.default_threads`).
     Returns (status, step) of the first cell that failed, else (OK, n_steps).
-
-    A Python function on purpose: a cached compiled caller of the parallel kernel is loaded
-    without the thread pool it needs (see :mod:`ranvier.numerics.jit`).
     """
     cells = np.arange(m.cell_node_start.shape[0] - 1)
-    return integrate_cells(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp, cells)
-
-
-@kernel
-def integrate_serial(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
-    """:func:`integrate` without the thread pool, for a batch of one group.
-
-    Compiling the parallel version costs seconds on first use; a single cell or a single
-    connected circuit gains nothing from it.
-    """
-    ncell = m.cell_node_start.shape[0] - 1
-    for c in range(ncell):
-        code, at = run_cell(c, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp)
-        if code != OK:
-            return code, at
-    return OK, n_steps
+    return run_split(integrate_cells, (m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp),
+                     cells, threads)

@@ -12,7 +12,7 @@ the tree can be cut into W pieces of the same shape, both costs go away:
   independent recurrences fill the pipeline that one recurrence leaves empty (the
   loops are scalar: LLVM does not vectorise the rate-table gathers, measured);
 * **independent lanes** (``chained == False``): cells of identical structure, LANES = 8
-  per block, blocks in parallel on the thread pool (a batch is sorted into classes of
+  per block, blocks in parallel on threads (a batch is sorted into classes of
   identical cells; classes too small for lanes run on the general engine);
 * **one lane** (W = 1): a single branched cell. No lanes to interleave, but the flat
   gate and channel passes (no per-node decoding) still pay (P4: 0.148 -> 0.103 s);
@@ -37,16 +37,19 @@ does not, in which case the general engine runs."""
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import NamedTuple
 
 import numpy as np
-from numba import literally, njit, prange, types
-from ranvier.numerics.jit import kernel
+from numba import literally, njit, types
 from numba.extending import overload
+
+from ranvier.numerics.jit import kernel
 
 from ranvier.numerics.engine import JUMP_EPS, integrate_cells, step_scheme
 from ranvier.numerics.hines import hines_solve_fast, hines_solve_two
+from ranvier.numerics.pool import run_split
 from ranvier.numerics.rates import gate_inf_rate
 from ranvier.numerics.status import NONFINITE_VOLTAGE, OK
 from ranvier.numerics.waveform import wave_at
@@ -777,26 +780,23 @@ def damp_store(damp, lane_cell, b, dmp):
             damp[lane_cell[b, l]] = dmp
 
 
-@kernel(parallel=True)
-def integrate_blocks(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
-    """Every block of a batch (LANES lanes) for n_steps, blocks in parallel; (status, step) of the first that failed."""
-    nb = v.shape[0]
-    codes = np.zeros(nb, np.int64)
-    steps = np.zeros(nb, np.int64)
-    for b in prange(nb):
+@kernel(nogil=True)
+def run_blocks(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, blocks):
+    """The blocks (LANES lanes) listed in ``blocks`` for n_steps, one after the other; (status,
+    step) of the first that failed. Releases the GIL: :func:`integrate_blocks` runs parts on threads."""
+    for q in range(blocks.shape[0]):
+        b = blocks[q]
         code, at = run_block(b, lm, m, tabs, v[b], st[b], t0, dt, n_steps, cn, rec_every, out, damp, LANES)
-        codes[b] = code
-        steps[b] = at
-    for b in range(nb):
-        if codes[b] != OK:
-            return codes[b], steps[b]
+        if code != OK:
+            return code, at
     return OK, n_steps
 
 
-@kernel
-def integrate_block(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp):
-    """:func:`integrate_blocks` for a single block, without the thread pool."""
-    return run_block(0, lm, m, tabs, v[0], st[0], t0, dt, n_steps, cn, rec_every, out, damp, LANES)
+def integrate_blocks(lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp, threads=None):
+    """Every block of a batch for n_steps, blocks in parallel on ``threads`` threads; (status, step)
+    of the first that failed."""
+    return run_split(run_blocks, (lm, m, tabs, v, st, t0, dt, n_steps, cn, rec_every, out, damp),
+                     np.arange(v.shape[0]), threads)
 
 
 @kernel
@@ -824,7 +824,8 @@ def slim_model(m):
     return m._replace(**empty)
 
 
-def integrate_lanes(schedule: LaneSchedule, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp):
+def integrate_lanes(schedule: LaneSchedule, m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp,
+                    threads=None):
     """Run the general model's ``v`` and ``state`` through the lane plans (and the general engine
     for the cells no plan covers) and write them back.
 
@@ -840,15 +841,15 @@ def integrate_lanes(schedule: LaneSchedule, m, tabs, v, state, xstate, t0, dt, n
         elif plan.model.lanes == 1:
             step = integrate_single
         else:
-            step = integrate_blocks if plan.n_blocks > 1 else integrate_block
+            step = functools.partial(integrate_blocks, threads=threads)
         code, at = step(plan.model, m, tabs, vl, sl, t0, dt, n_steps, cn, rec_every, out, damp)
         v[plan.node_src[plan.node_dst]] = vl[plan.node_dst]
         state[plan.gate_src[plan.gate_dst]] = sl[plan.gate_dst]
         if code != OK and first[0] == OK:
             first = (code, at)
     if schedule.rest.shape[0]:
-        code, at = integrate_cells(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp,
-                                   schedule.rest)
+        code, at = run_split(integrate_cells, (m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp),
+                             schedule.rest, threads)
         if code != OK and first[0] == OK:
             first = (code, at)
     return first

@@ -8,6 +8,7 @@ end values hold.
 from __future__ import annotations
 
 from numba import njit
+
 from ranvier.numerics.jit import kernel
 
 

@@ -120,9 +120,15 @@ def _shade_aps(ax, windows, label: bool) -> None:
                    label="action potential (onset to repolarisation)" if (label and k == 0) else None)
 
 
-def _direction(ion: str, charge: float, when: str) -> str:
-    """Which way an ion's current flows (sign of its charge, outward positive) and what it does to V."""
+def _direction(ion: str, charge: float, when: str, scale: float = 0.0) -> str:
+    """Which way an ion's current flows (sign of its charge, outward positive) and what it does to V.
+
+    A charge that is zero, or below 1e-6 of the largest ion's (``scale``), is no current at all:
+    saying that such ions "leave the cell" would describe a current that is not there.
+    """
     name = ION_TEXT.get(ion, ion)
+    if charge == 0.0 or abs(charge) <= 1e-6 * abs(scale):
+        return f"none {when} (zero: no open {name} channels here)" if ion != "nonspecific" else f"none {when}"
     if ion in ("cl",):  # an anion: inward current means the ions leave the cell
         moves = f"{name} ions leave the cell" if charge < 0 else f"{name} ions enter the cell"
     elif ion == "nonspecific":
@@ -224,13 +230,14 @@ def ion_currents(result, site):
     if not mask.any():
         mask[:] = True
     unit = _unit(result, f"i_{ions[0]}") or "mA/cm²"
+    charges = {ion: float(np.trapezoid(np.where(mask, _trace(result, f"i_{ion}", label), 0.0), t)) for ion in ions}
+    scale = max(abs(c) for c in charges.values())
     for ion in ions:
         i = _trace(result, f"i_{ion}", label)
-        charge = float(np.trapezoid(np.where(mask, i, 0.0), t))
         when = ("during the APs" if len(windows) > 1 else "during the AP") if windows else "overall"
         name = ION_TEXT.get(ion, ion)
         ax_i.plot(t, i, color=ION_COLOURS.get(ion, "0.3"), lw=1.6 if ion in ("na", "k") else 1.0,
-                  label=f"{name} current: {_direction(ion, charge, when)}")
+                  label=f"{name} current: {_direction(ion, charges[ion], when, scale)}")
     _shade_aps(ax_i, windows, label=True)
     ax_i.axhline(0.0, color="0.3", lw=0.7)
     ax_i.text(0.005, 0.98, "↑ outward (+): positive charge leaves the cell", transform=ax_i.transAxes,
@@ -453,16 +460,86 @@ def _layout(morph) -> dict[str, tuple[float, int, int]]:
     return out
 
 
+HIDDEN_TAGS = ("paranode", "periaxonal")
+"""Sections with these tags are parts of a myelin sheath's attachment beside a node (MYSA, FLUT and the
+periaxonal gap of the double cable), not branches of the cell: the drawing leaves them out."""
+MYELIN_COLOUR = "#E69F00"
+NODE_COLOUR = "#D55E00"
+
+
+class _Labels:
+    """Places text on the drawing without overlap: each row keeps the spans (in points) already taken
+    above and below its line; a label that would overlap one is moved down a level or dropped."""
+
+    CHAR_PT = {7: 4.1, 8: 4.7}  # average glyph width of the default sans-serif font, in points
+
+    def __init__(self, ax, pt_per_um: float):
+        self.ax, self.pt_per_um = ax, pt_per_um
+        self.taken: dict[tuple[float, str, int], list[tuple[float, float]]] = {}
+        self.placed: list[str] = []
+
+    def put(self, text: str, x: float, y: float, side: str, *, ha: str = "center", dx: float = 0.0,
+            gap: float = 3.0, fontsize: int = 8, levels: int = 1, **kw) -> bool:
+        width = self.CHAR_PT.get(fontsize, 0.6 * fontsize) * len(text) + 4.0
+        x_pt = x * self.pt_per_um + dx
+        lo = x_pt - width / 2 if ha == "center" else (x_pt if ha == "left" else x_pt - width)
+        span = (lo, lo + width)
+        for level in range(levels):
+            spans = self.taken.setdefault((round(y, 6), side, level), [])
+            if any(a < span[1] and span[0] < b for a, b in spans):
+                continue
+            spans.append(span)
+            off = (gap + level * (fontsize + 4)) * (1 if side == "above" else -1)
+            self.ax.annotate(text, (x, y), xytext=(dx, off), textcoords="offset points", ha=ha,
+                             va="bottom" if side == "above" else "top", fontsize=fontsize, **kw)
+            self.placed.append(text)
+            return True
+        return False
+
+
+def _visible(morph):
+    """The morphology without the sections of :data:`HIDDEN_TAGS` (and anything hanging from them)."""
+    from ranvier.morphology import Morphology
+
+    hidden: set[str] = set()
+    for s in morph.sections:  # parents come first
+        if any(t in s.tags for t in HIDDEN_TAGS) or (s.parent is not None and s.parent in hidden):
+            hidden.add(s.name)
+    if not hidden:
+        return morph, hidden
+    return Morphology([s for s in morph.sections if s.name not in hidden]), hidden
+
+
+def _myelinated_runs(morph, lay) -> list[list[str]]:
+    """Maximal chains of node/internode sections drawn on one row (a myelinated axon), parents first."""
+    runs: list[list[str]] = []
+    by_run: dict[str, int] = {}
+    for s in morph.sections:
+        if not ({"node", "internode"} & set(s.tags)):
+            continue
+        if s.parent in by_run and lay[s.parent][2] == lay[s.name][2]:
+            by_run[s.name] = by_run[s.parent]
+            runs[by_run[s.name]].append(s.name)
+        else:
+            by_run[s.name] = len(runs)
+            runs.append([s.name])
+    return [r for r in runs if any("internode" in morph.by_name[n].tags for n in r)]
+
+
 def morphology(morph, recording_sites: Iterable = (), stimulus_sites: Iterable = ()):
     """A schematic dendrogram of a Morphology (or a Cell's morphology).
 
     Each section is a line whose length is its length (µm) and whose width grows with
     its diameter; sections attached at the root's 0 end are drawn to the left. Side
     branches drop to rows below, joined by thin grey vertical connectors (which have
-    no length). The x axis is the path distance from the root's 0 end. Names and
-    dimensions are printed where they fit. Recording sites are dots, stimuli are
-    arrows; both accept Sites, Probes, stimuli, labels such as ``"axon(0.2)"`` or
-    ``(section, x)`` pairs.
+    no length). The x axis is the path distance from the root's 0 end. A myelinated
+    axon is drawn as one line: internodes in the myelin colour, nodes of Ranvier as
+    ticks, and one label for the whole fibre; its paranodes and periaxonal sections
+    (tags in :data:`HIDDEN_TAGS`) are parts of the sheath, not branches, and are not
+    drawn. Names and dimensions are printed only where they fit without touching
+    another label. Recording sites are dots, stimuli are arrows; both accept Sites,
+    Probes, stimuli, labels such as ``"axon(0.2)"`` or ``(section, x)`` pairs (a site
+    on a hidden section is drawn where that section joins the axon).
     """
     from ranvier.morphology import Morphology
 
@@ -472,77 +549,158 @@ def morphology(morph, recording_sites: Iterable = (), stimulus_sites: Iterable =
     names = morph.names
     rec = [_as_point(s, names) for s in ([recording_sites] if isinstance(recording_sites, str) else recording_sites)]
     stim = [_as_point(s, names) for s in ([stimulus_sites] if isinstance(stimulus_sites, str) else stimulus_sites)]
-    lay = _layout(morph)
+    shown, hidden = _visible(morph)
+    lay = _layout(shown)
     secs = morph.by_name
     n_rows = 1 + max(r for _, _, r in lay.values())
-    width_in = 8.0
-    fig = _figure(width_in, min(1.7 + 0.5 * n_rows + (0.5 if stim else 0.0), 11.0))
-    ax = fig.add_subplot()
 
     def pos(sec: str, x: float) -> tuple[float, float]:
+        while sec in hidden:  # drawn where the hidden part joins what is shown
+            sec, x = secs[sec].parent, secs[sec].parent_x
         x0, d, r = lay[sec]
         return x0 + d * x * secs[sec].length_um, -float(r)
 
-    lo = min(min(x0, x0 + d * secs[n].length_um) for n, (x0, d, _) in lay.items())
-    hi = max(max(x0, x0 + d * secs[n].length_um) for n, (x0, d, _) in lay.items())
-    extent = hi - lo
-    pt_per_um = (width_in - 0.5) * 72.0 / (1.1 * extent)  # roughly, for deciding what text fits
-    stim_at: dict[str, list[float]] = {}
-    for sec, x, _ in stim:
-        stim_at.setdefault(sec, []).append(pos(sec, x)[0])
-    for s in morph.sections:
+    def span(names_) -> tuple[float, float]:
+        ends = [x for n in names_ for x in (lay[n][0], lay[n][0] + lay[n][1] * secs[n].length_um)]
+        return min(ends), max(ends)
+
+    runs = _myelinated_runs(shown, lay)
+    in_run = {n for r in runs for n in r}
+    lo, hi = span(lay)
+    extent = max(hi - lo, 1e-9)
+    beyond: set[str] = set()  # what hangs from the far side of a myelinated axon (a preterminal, a bouton)
+    for sec_ in shown.sections:
+        if sec_.parent is not None and (sec_.parent in in_run or sec_.parent in beyond) and sec_.name not in in_run:
+            beyond.add(sec_.name)
+    rest = [n for n in lay if n not in in_run and n not in beyond]
+    # a long myelinated axon dwarfs the dendrites: then a second panel shows the rest close up
+    d_lo, d_hi = span(rest) if rest else (lo, hi)
+    close_up = bool(runs) and (d_hi - d_lo) < 0.25 * extent
+    width_in = 8.0
+    row_in = 0.55
+    height = 1.9 + row_in * n_rows * (2 if close_up else 1) + (0.5 if stim else 0.0) + (0.6 if close_up else 0.0)
+    fig = _figure(width_in, min(height, 12.0))
+    if close_up:
+        ax_all, ax_near = fig.subplots(2, 1, height_ratios=[1, 1.3])
+        pad = 0.08 * (d_hi - d_lo) + 1.0
+        _draw_morphology(ax_near, shown, hidden, lay, secs, rec, stim, runs, pos, (d_lo - pad, d_hi + 4 * pad),
+                         n_rows, width_in, legend=False)
+        ax_near.set_title("close-up of the same cell: soma, dendrites and the start of the axon", fontsize=9)
+    else:
+        ax_all, ax_near = fig.add_subplot(), None
+    _draw_morphology(ax_all, shown, hidden, lay, secs, rec, stim, runs, pos,
+                     (lo - 0.05 * extent, hi + 0.05 * extent), n_rows, width_in, legend=True,
+                     skip_sites=(d_lo, d_hi) if close_up else (np.inf, -np.inf))  # named in the close-up
+    left = "\n(sections attached at the root's 0 end are drawn to the left)" if lo < 0 else ""
+    sheath = ("\n(paranodes belong to the myelin sheath beside each node: not branches, not drawn)"
+              if hidden else "")
+    (ax_near or ax_all).set_xlabel(f"path distance from the root section's 0 end (µm){left}{sheath}")
+    if close_up:
+        ax_all.set_xlabel("path distance (µm), whole cell")
+    fig.suptitle("Cell morphology, schematic: line length = section length, line width grows with diameter",
+                 fontsize=11)
+    _legend_below(ax_all, ncol=2)
+    return fig
+
+
+def _draw_morphology(ax, shown, hidden, lay, secs, rec, stim, runs, pos, xlim, n_rows, width_in, legend,
+                     skip_sites=(np.inf, -np.inf)):
+    """Lines, node ticks, sites and non-overlapping labels of :func:`morphology` on one axes, for x in ``xlim``."""
+    x_lo, x_hi = xlim
+    pt_per_um = (width_in - 0.5) * 72.0 / (x_hi - x_lo)  # roughly, for deciding what text fits
+    labels = _Labels(ax, pt_per_um)
+    in_run = {n for r in runs for n in r}
+    internodes = {s.name for s in shown.sections if "internode" in s.tags}
+    nodes_all = {s.name for s in shown.sections if "node" in s.tags}
+
+    def inside(x: float) -> bool:
+        return x_lo <= x <= x_hi
+
+    for s in shown.sections:
         x0, d, r = lay[s.name]
         y = -float(r)
         x1 = x0 + d * s.length_um
         lw = float(np.clip(0.65 * s.diam_um, 0.8, 16.0))
+        if "internode" in s.tags:
+            ax.plot([x0, x1], [y, y], color=MYELIN_COLOUR, lw=max(lw * 2.0, 4.0), solid_capstyle="butt", zorder=1,
+                    alpha=0.6, label="myelin (internodes)" if legend and _first(s, internodes, secs) else None)
         colour = "#222222" if "soma" in s.tags else ("#0072B2" if "axon" in s.tags else "#666666")
         ax.plot([x0, x1], [y, y], color=colour, lw=lw, solid_capstyle="butt", zorder=2)
+        if "node" in s.tags:
+            ax.plot([x0, x0], [y - 0.12, y + 0.12], color=NODE_COLOUR, lw=1.2, zorder=3,
+                    label="node of Ranvier" if legend and _first(s, nodes_all, secs) else None)
         if s.parent is not None:
             px, py = pos(s.parent, s.parent_x)
             if abs(py - y) > 1e-9:
                 ax.plot([px, px], [py, y], color="0.7", lw=0.8, zorder=1)
-        room_pt = s.length_um * pt_per_um
+    # labels, most important first: each myelinated fibre, the root, then the longest sections
+    for run_ in runs:
+        inter = [secs[n] for n in run_ if "internode" in secs[n].tags]
+        nodes_ = [n for n in run_ if "node" in secs[n].tags]
+        xs = [pos(n, 0.0)[0] for n in run_] + [pos(n, 1.0)[0] for n in run_]
+        a, b = max(min(xs), x_lo), min(max(xs), x_hi)
+        text = (f"myelinated axon: {len(nodes_)} nodes (ticks), internodes "
+                f"{format_number(inter[0].length_um, 3)} µm, ⌀ {format_number(inter[0].diam_um, 3)} µm")
+        if (b - a) * pt_per_um < labels.CHAR_PT[8] * len(text) + 4:
+            text = "myelinated axon →" if max(xs) > x_hi else "myelinated axon"
+        if a < b and (b - a) * pt_per_um >= labels.CHAR_PT[8] * len(text) + 4:
+            labels.put(text, 0.5 * (a + b), pos(run_[0], 0.0)[1], "above", gap=6.0, fontweight="bold")
+    order = [shown.sections[0]] + sorted((s for s in shown.sections[1:] if s.name not in in_run),
+                                         key=lambda s: -s.length_um)
+    stim_x = {}
+    for sec_, x, _ in stim:
+        stim_x.setdefault(sec_, []).append(pos(sec_, x)[0])
+    for s in order:
+        x0, d, r = lay[s.name]
+        y, x1 = -float(r), x0 + d * s.length_um
+        lw = float(np.clip(0.65 * s.diam_um, 0.8, 16.0))
         mid = 0.5 * (x0 + x1)
-        name_fits = room_pt >= 5.2 * len(s.name) + 4
-        if name_fits or s.parent is None:
+        room_pt = s.length_um * pt_per_um
+        if room_pt >= 4.7 * len(s.name) + 4 and inside(mid):
             anchor, ha, dx = mid, "center", 0.0
-            if not name_fits:  # a short root (a soma): name it beside its far end
-                anchor, ha, dx = max(x0, x1), "left", 3.0
-            for sx in stim_at.get(s.name, ()):  # keep clear of a stimulus arrow
-                if abs(sx - anchor) * pt_per_um < 3.0 * len(s.name) + 8 and ha == "center":
+            for sx in stim_x.get(s.name, ()):  # keep clear of a stimulus arrow
+                if abs(sx - anchor) * pt_per_um < 3.0 * len(s.name) + 8:
                     anchor, ha, dx = sx, "left", 6.0
-            ax.annotate(s.name, (anchor, y), xytext=(dx, 3 + lw / 2), textcoords="offset points",
-                        ha=ha, va="bottom", fontsize=8, fontweight="bold")
-        dims = f"{format_number(s.length_um, 3)} µm, ⌀ {format_number(s.diam_um, 3)} µm"
-        if room_pt >= 3.9 * len(dims) + 4:
-            ax.annotate(dims, (mid, y), xytext=(0, -3 - lw / 2), textcoords="offset points", ha="center",
-                        va="top", fontsize=7, color="0.35")
+            labels.put(s.name, anchor, y, "above", ha=ha, dx=dx, gap=3 + lw / 2, fontweight="bold")
+        elif s.parent is None and inside(max(x0, x1)):  # a short root (a soma): name it beside its far end
+            labels.put(s.name, max(x0, x1), y, "above", ha="left", dx=3.0, gap=3 + lw / 2, fontweight="bold")
     for k, (sec, x, lab) in enumerate(rec):
         px, py = pos(sec, x)
         colour = SITE_COLOURS[k % len(SITE_COLOURS)]
         lw = float(np.clip(0.65 * secs[sec].diam_um, 0.8, 16.0))
         ax.plot(px, py, "o", ms=8, mfc=colour, mec="white", mew=1.2, zorder=5,
-                label="recording site" if k == 0 else None)
-        ax.annotate(lab, (px, py), xytext=(0, -14 - lw / 2), textcoords="offset points", ha="center", va="top",
-                    fontsize=8, color=colour, bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
+                label="recording site" if (legend and k == 0) else None)
+        if inside(px) and not (skip_sites[0] <= px <= skip_sites[1]):
+            labels.put(lab, px, py, "below", gap=7 + lw / 2, levels=2, color=colour)
+    for s in order:  # dimensions last: they give way to everything else
+        x0, d, r = lay[s.name]
+        y, x1 = -float(r), x0 + d * s.length_um
+        lw = float(np.clip(0.65 * s.diam_um, 0.8, 16.0))
+        mid = 0.5 * (x0 + x1)
+        dims = f"{format_number(s.length_um, 3)} µm, ⌀ {format_number(s.diam_um, 3)} µm"
+        if s.length_um * pt_per_um >= 4.1 * len(dims) + 4 and inside(mid):
+            labels.put(dims, mid, y, "below", gap=3 + lw / 2, fontsize=7, color="0.35")
     for sec, x, lab in stim:
         px, py = pos(sec, x)
-        ax.annotate(f"stimulus at {lab}", (px, py), xytext=(0, 30), textcoords="offset points", ha="center",
-                    va="bottom", fontsize=8, color="#D55E00",
-                    arrowprops=dict(arrowstyle="-|>", color="#D55E00", lw=1.5, shrinkA=1, shrinkB=2))
-    if stim:
+        if inside(px):
+            ax.annotate(f"stimulus at {lab}", (px, py), xytext=(0, 30), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=8, color="#D55E00",
+                        arrowprops=dict(arrowstyle="-|>", color="#D55E00", lw=1.5, shrinkA=1, shrinkB=2))
+    if stim and legend:
         ax.plot([], [], marker=r"$\downarrow$", ls="none", color="#D55E00", ms=10, label="current stimulus")
-    ax.set_xlim(lo - 0.05 * extent, hi + 0.05 * extent)
-    ax.set_ylim(-(n_rows - 1) - 0.7, 0.7)
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(-(n_rows - 1) - 0.9, 0.8)
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     from matplotlib.ticker import FuncFormatter
 
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(abs(v), 4)))
-    left = "\n(sections attached at the root's 0 end are drawn to the left)" if lo < 0 else ""
-    ax.set_xlabel(f"path distance from the root section's 0 end (µm){left}")
-    fig.suptitle("Cell morphology, schematic: line length = section length, line width grows with diameter",
-                 fontsize=11)
-    _legend_below(ax, ncol=2)
-    return fig
+
+
+def _first(s, group: set, secs) -> bool:
+    """Whether ``s`` is the first (in morphology order) of ``group``: it alone carries the legend entry."""
+    for name in secs:
+        if name in group:
+            return name == s.name
+    return False

@@ -12,13 +12,13 @@ import datetime as _dt
 import io
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from numbers import Real
 from pathlib import Path
 
 from ranvier.errors import RanvierError
+from ranvier.files import atomic_write, check_output_path
 from ranvier.report.units import ION_TEXT, format_number, split_unit
 
 __all__ = ["flatten", "provenance_from", "render_report", "write_report"]
@@ -40,8 +40,11 @@ LABELS = {
     "method": "integration method",
     "method_description": "integration method",
     "first_ap": "first action potential",
-    "threshold": "threshold (where dV/dt passes 10 mV/ms)",
+    "threshold": "threshold",  # the dV/dt definition below applies to a voltage only (see UNIT_LABELS)
     "peak": "peak",
+    "undershoot": "undershoot (lowest V within 5 ms after the peak, below rest)",
+    "not_measured": "not measured, and why",
+    "warnings": "warnings (values outside the physiological range)",
     "half_width": "half-width (at half the threshold-to-peak height)",
     "afterhyperpolarisation": "afterhyperpolarisation (lowest V after the peak)",
     "charge": "charge carried (outward +, inward −)",
@@ -118,10 +121,20 @@ def _unit_of(path: tuple[str, ...]) -> str | None:
     return None
 
 
+# Labels that hold for one unit only: a threshold in mV is a voltage (where dV/dt passes 10 mV/ms),
+# a threshold in nA is the smallest stimulus current that fires a spike.
+UNIT_LABELS = {
+    ("threshold", "mV"): "threshold (where dV/dt passes 10 mV/ms)",
+    ("threshold", "nA"): "threshold current (smallest pulse that fires a spike)",
+}
+
+
 def _label_html(key: str) -> str:
-    base, _ = split_unit(key)
+    base, unit = split_unit(key)
     if base.lower() in ION_TEXT:
         return escape(ION_TEXT[base.lower()])
+    if (base, unit) in UNIT_LABELS:
+        return escape(UNIT_LABELS[(base, unit)])
     if base in LABELS:
         return escape(LABELS[base])
     return escape(base.replace("_", " "))
@@ -321,26 +334,14 @@ def write_report(
     name and renamed over it when complete: a failure at any point leaves an existing
     file unchanged and no temporary file behind.
     """
-    path = Path(path)
-    if path.suffix.lower() != ".html":
-        raise RanvierError(f"a report is an HTML file; the path must end in .html, got {str(path)!r}")
-    folder = path.parent
-    if not folder.is_dir():
-        raise RanvierError(f"the folder {str(folder)!r} does not exist")
+    path = check_output_path(path, (".html",), "report", "a report is an HTML file")
     data = render_report(title, summary, figures, provenance, notes).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
+
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    atomic_write(path, write)
     return path

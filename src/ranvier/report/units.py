@@ -12,6 +12,7 @@ from numbers import Integral, Real
 # Longest suffixes first, so that "_m_s" wins over "_s" and "_ohm_cm2" over "_ohm_cm".
 UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("_mV_per_ms", "mV/ms"),
+    ("_mV_ms", "mV/ms"),  # max_rise_mV_ms: a rate (mV per ms), not "max rise mV" in ms
     ("_uC_cm2", "µC/cm²"),
     ("_nC_cm2", "nC/cm²"),
     ("_mA_cm2", "mA/cm²"),
