@@ -281,6 +281,13 @@ def _readout(key: str, label: str, value, unit: str, spec: str = ".1f") -> str:
             f'<span class="value" data-testid="{key}">{text}</span> {html.escape(unit)}</div>')
 
 
+def _seed_inputs_text() -> str:
+    from ranvier.seed import SeedSettings
+
+    s = SeedSettings()
+    return f"{s.n_excitatory} excitatory and {s.n_inhibitory} inhibitory"
+
+
 class SeedPage(_Page):
     """The seed story: the two-neuron circuit, the spike travelling along it, traces, currents, readouts."""
 
@@ -431,9 +438,10 @@ class SeedPage(_Page):
 
         intro = ("Change a condition and watch what happens. The circuit re-simulates after each change "
                  "(a few seconds); the link in the address bar keeps your settings.")
+        _SEED_TEXT = _seed_inputs_text()
         main = pn.Column(
             pn.pane.HTML("<h1 style='margin:0.2em 0'>The seed circuit: one spike, from synapse to synapse</h1>"
-                         "<p style='margin:0'>Twelve excitatory and two inhibitory inputs on neuron A's dendrites "
+                         f"<p style='margin:0'>{_SEED_TEXT} inputs on neuron A's dendrites "
                          "sum to threshold; the spike starts in the axon initial segment (AIS), jumps from node to "
                          "node along the myelinated axon, and the terminal's transmitter excites neuron B.</p>",
                          sizing_mode="stretch_width"),
