@@ -32,12 +32,14 @@ class _CallableModule(types.ModuleType):
 
         return sweep(target, points, **kw)
 
-    def __getattr__(self, name):
-        if name not in _EXPORTS:
-            raise AttributeError(f"module 'ranvier.sweep' has no attribute {name!r}")
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        setattr(self, name, value)
-        return value
+    def __getattribute__(self, name):
+        # exported names win over submodules of the same name: importing ranvier.sweep.points
+        # (which ranvier.sweep.api does) sets the package's attribute ``points`` to that module,
+        # which would hide the function rv.sweep.points
+        if name in _EXPORTS:
+            mod = sys.modules.get(_EXPORTS[name]) or importlib.import_module(_EXPORTS[name])
+            return getattr(mod, name)
+        return super().__getattribute__(name)
 
 
 sys.modules[__name__].__class__ = _CallableModule
