@@ -58,6 +58,7 @@ _EXPORTS = {
     "CurrentClamp": "ranvier.stimulus",
     "VoltageClamp": "ranvier.stimulus",
     "Waveform": "ranvier.stimulus",
+    "compile_messages": "ranvier.progress",
     "CalciumPool": "ranvier.synapse",
     "Release": "ranvier.synapse",
     "SpikeTrain": "ranvier.synapse",
@@ -118,5 +119,6 @@ if TYPE_CHECKING:  # static checkers and IDEs see the real imports
     from ranvier.simulation import Simulation, simulate
     from ranvier.site import Site
     from ranvier.stimulus import CurrentClamp, VoltageClamp, Waveform
+    from ranvier.progress import compile_messages
     from ranvier.interop.nwb import to_nwb
     from ranvier.synapse import CalciumPool, Release, SpikeTrain, Synapse, Terminal

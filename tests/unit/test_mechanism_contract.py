@@ -259,7 +259,7 @@ def test_user_declared_channel_relaxes_exponentially_under_voltage_clamp(method)
     # specialisations of every kernel Simulation calls: the new channel must add none
     # (it is rows in the rate table, not code).
     _clamp_run(rv.hh_k, method)
-    kernels = (engine.integrate, stepper.find_rest, rates.steady_gates)
+    kernels = (engine.integrate_cells, stepper.find_rest, rates.steady_gates)  # integrate is a Python driver now
     compiled = [len(k.signatures) for k in kernels]
     res = _clamp_run(KA, method)
     assert [len(k.signatures) for k in kernels] == compiled

@@ -37,8 +37,9 @@ Demyelination
 In acute inflammatory demyelinating polyneuropathy (Guillain-Barre syndrome) conduction
 slows, the compound potential disperses in time and some fibres block (e.g. Rasminsky &
 Sears 1972, J Physiol 227:323, doi:10.1113/jphysiol.1972.sp010035 for slowing and block in
-demyelinated fibres). Here a random ``affected_fraction`` of the myelinated fibres keep only
-``myelin_left`` of their lamellae on every internode (:func:`ranvier.myelin.demyelinate`);
+demyelinated fibres). Here a random ``affected_fraction`` of the myelinated fibres are
+demyelinated on every internode (:func:`ranvier.myelin.demyelinate`), half of them keeping
+``myelin_left`` of their lamellae and half sqrt(myelin_left) (lesions vary in severity);
 a fibre whose simulated action potential fails to cross its lesioned internodes contributes
 nothing at the electrode. Everything reported is measured on the two computed responses.
 """
@@ -138,20 +139,23 @@ def _cap(t_ms, diam, theta, tpl_of, distance_m) -> np.ndarray:
 
 def _features(t_ms, cap, distance_m) -> dict:
     """Negative peak (uV, positive number), its latency and velocity, onset (10 % of the peak)
-    velocity, and the duration of the negative phase above half the peak (ms)."""
+    velocity, the width of the negative phase at half the peak (ms), and the duration from the
+    first to the last time the potential is beyond 10 % of the negative peak (ms)."""
     neg = -cap
     k = int(np.argmax(neg))
     peak = float(neg[k])
     if peak <= 0:
         return {"peak_uV": 0.0, "peak_latency_ms": None, "peak_velocity_m_s": None, "onset_velocity_m_s": None,
-                "half_width_ms": None}
+                "half_width_ms": None, "duration_ms": None}
     above = neg >= 0.1 * peak
     onset = int(np.argmax(above))
     half = np.flatnonzero(neg >= 0.5 * peak)
+    span = np.flatnonzero(above)
     return {"peak_uV": round(peak, 3), "peak_latency_ms": round(float(t_ms[k]), 4),
             "peak_velocity_m_s": round(distance_m / (t_ms[k] * 1e-3), 2),
             "onset_velocity_m_s": round(distance_m / (t_ms[onset] * 1e-3), 2),
-            "half_width_ms": round(float(t_ms[half[-1]] - t_ms[half[0]]), 4)}
+            "half_width_ms": round(float(t_ms[half[-1]] - t_ms[half[0]]), 4),
+            "duration_ms": round(float(t_ms[span[-1]] - t_ms[span[0]]), 4)}
 
 
 def finding(s: dict) -> str:
@@ -164,15 +168,17 @@ def finding(s: dict) -> str:
             f"{n['half_width_ms']:.3f} ms")
     if c["peak_velocity_m_s"] is not None:
         text += f"; the C wave follows at {c['peak_latency_ms']:.1f} ms ({c['peak_velocity_m_s']:.2f} m/s, {c['peak_uV']:.3g} uV)"
-    text += (f". With {100 * s['affected_fraction']:g} % of the myelinated fibres keeping {100 * s['myelin_left']:g} % "
-             f"of their myelin, {s['demyelinated']['blocked_fibres']} fibres block and ")
+    text += (f". With {100 * s['affected_fraction']:g} % of the myelinated fibres demyelinated (half keeping "
+             f"{100 * s['myelin_left']:g} % of their myelin, half "
+             f"{100 * s['simulated_fibres']['milder_myelin_left']:.3g} %), {s['demyelinated']['blocked_fibres']} "
+             f"fibres block and ")
     if d["peak_velocity_m_s"] is None:
         return text + "no A wave is left."
-    ra, rw = s["amplitude_ratio"], s["half_width_ratio"]
+    ra, rw, rd = s["amplitude_ratio"], s["half_width_ratio"], s["duration_ratio"]
     text += (f"the A wave peaks at {d['peak_latency_ms']:.2f} ms ({d['peak_velocity_m_s']:.1f} m/s) with "
-             f"{d['peak_uV']:.3g} uV, {100 * ra:.0f} % of normal amplitude, its half-width "
-             f"{'longer' if rw > 1 else 'not longer'} ({rw:.2f} times normal: "
-             f"{'temporal dispersion' if rw > 1 else 'no temporal dispersion'}).")
+             f"{d['peak_uV']:.3g} uV, {100 * ra:.0f} % of normal amplitude; its width at half the peak is "
+             f"{rw:.2f} times normal, {'longer (temporal dispersion)' if rw > 1 else 'not longer (no temporal dispersion)'}, "
+             f"and its duration beyond 10 % of the peak {rd:.2f} times normal.")
     return text
 
 
@@ -199,13 +205,16 @@ def run(n_myelinated, n_unmyelinated, distance_mm, electrode_distance_mm, affect
     rng = np.random.default_rng(int(seed) + 1)
     affected = rng.random(nm) < affected_fraction
     grid_m = np.array(GRID_MYELINATED_UM)
-    rows = [{"fiber_diam_um": d, "myelin_fraction": f, "n_nodes": 11.0} for f in (1.0, myelin_left) for d in grid_m]
+    milder = float(np.sqrt(myelin_left))  # lesions vary: half of the affected fibres keep sqrt(myelin_left)
+    severe = rng.random(nm) < 0.5
+    rows = [{"fiber_diam_um": d, "myelin_fraction": f, "n_nodes": 11.0}
+            for f in (1.0, myelin_left, milder) for d in grid_m]
     sims = [CONDUCTION.build(**CONDUCTION.full(r)) for r in rows]
     g = CONDUCTION.full({})["g_ratio"]
     X, h = distance_mm * 1e-3, electrode_distance_mm * 1e-3
     tm = _templates(run_batched(sims), CONDUCTION.measure, [r["fiber_diam_um"] for r in rows], g, h)
     ng = grid_m.size
-    tpl_norm, tpl_demy = tm[:ng], tm[ng:]
+    tpl_norm, tpl_demy, tpl_mild = tm[:ng], tm[ng:2 * ng], tm[2 * ng:]
     tc = _templates(run_batched([_c_sim(d) for d in GRID_C_UM]), CONDUCTION.measure, GRID_C_UM, 1.0, h) if nu else []
 
     def theta_of(diams, tpls, grid):
@@ -217,9 +226,10 @@ def run(n_myelinated, n_unmyelinated, distance_mm, electrode_distance_mm, affect
         return vals, [tpls[i] if ok[i] else None for i in near]
 
     th_n, tp_n = theta_of(my, tpl_norm, grid_m)
-    th_d, tp_d = theta_of(my, tpl_demy, grid_m)
-    th_dem = np.where(affected, th_d, th_n)
-    tp_dem = [b if a else n for a, n, b in zip(affected, tp_n, tp_d)]
+    th_s, tp_s = theta_of(my, tpl_demy, grid_m)
+    th_m, tp_m = theta_of(my, tpl_mild, grid_m)
+    th_dem = np.where(affected, np.where(severe, th_s, th_m), th_n)
+    tp_dem = [(s_ if sv else m_) if a else n_ for a, sv, n_, s_, m_ in zip(affected, severe, tp_n, tp_s, tp_m)]
     t_a = np.arange(0.0, X / 8.0 * 1e3 + 2.0, 0.005)  # velocities down to 8 m/s
     cap_n = _cap(t_a, my, th_n, tp_n, X)
     cap_d = _cap(t_a, my, th_dem, tp_dem, X)
@@ -230,6 +240,9 @@ def run(n_myelinated, n_unmyelinated, distance_mm, electrode_distance_mm, affect
                                     "velocity_intact_m_s": [round(t["theta"], 3) for t in tpl_norm],
                                     "velocity_demyelinated_m_s": [None if not np.isfinite(t["theta"]) else
                                                                    round(t["theta"], 3) for t in tpl_demy],
+                                    "velocity_milder_m_s": [None if not np.isfinite(t["theta"]) else
+                                                             round(t["theta"], 3) for t in tpl_mild],
+                                    "milder_myelin_left": round(milder, 6),
                                     "c_diameters_um": list(GRID_C_UM) if nu else [],
                                     "c_velocity_m_s": [round(t["theta"], 4) for t in tc]}}
     summary["normal"] = {"a_wave": _features(t_a, cap_n, X)}
@@ -250,6 +263,8 @@ def run(n_myelinated, n_unmyelinated, distance_mm, electrode_distance_mm, affect
     summary["amplitude_ratio"] = round(da["peak_uV"] / na["peak_uV"], 4) if na["peak_uV"] else None
     summary["half_width_ratio"] = (round(da["half_width_ms"] / na["half_width_ms"], 4)
                                    if da.get("half_width_ms") and na.get("half_width_ms") else None)
+    summary["duration_ratio"] = (round(da["duration_ms"] / na["duration_ms"], 4)
+                                 if da.get("duration_ms") and na.get("duration_ms") else None)
     figures = []
     try:
         from matplotlib.figure import Figure
@@ -257,7 +272,7 @@ def run(n_myelinated, n_unmyelinated, distance_mm, electrode_distance_mm, affect
         fig = Figure(figsize=(10.0, 3.8))
         a1, a2 = fig.subplots(1, 2)
         a1.plot(t_a, cap_n, label="normal")
-        a1.plot(t_a, cap_d, label=f"{100 * affected_fraction:g} % of fibres with {100 * myelin_left:g} % myelin")
+        a1.plot(t_a, cap_d, label=f"{100 * affected_fraction:g} % of fibres demyelinated")
         a1.set_xlabel("time after the stimulus (ms)")
         a1.set_ylabel("extracellular potential (uV)")
         a1.set_title("A wave (myelinated fibres)", fontsize=9)

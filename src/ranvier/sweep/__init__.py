@@ -11,13 +11,15 @@ import importlib
 import sys
 import types
 
+# Bound now, not on first use: the function ``points`` shares its name with the submodule
+# ranvier.sweep.points, which importing it would otherwise leave in its place (numpy only).
+from ranvier.sweep.points import Points, grid, parse_axis, points, sample
+
 _EXPORTS = {
     "default_chunk_size": "ranvier.sweep.api", "sweep": "ranvier.sweep.api",
-    "Points": "ranvier.sweep.points", "grid": "ranvier.sweep.points", "parse_axis": "ranvier.sweep.points",
-    "points": "ranvier.sweep.points", "sample": "ranvier.sweep.points",
     "Target": "ranvier.sweep.target", "default_measure": "ranvier.sweep.target", "resolve": "ranvier.sweep.target",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = sorted([*_EXPORTS, "Points", "grid", "parse_axis", "points", "sample"])
 
 
 class _CallableModule(types.ModuleType):
@@ -30,12 +32,14 @@ class _CallableModule(types.ModuleType):
 
         return sweep(target, points, **kw)
 
-    def __getattr__(self, name):
-        if name not in _EXPORTS:
-            raise AttributeError(f"module 'ranvier.sweep' has no attribute {name!r}")
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        setattr(self, name, value)
-        return value
+    def __getattribute__(self, name):
+        # exported names win over submodules of the same name: importing ranvier.sweep.points
+        # (which ranvier.sweep.api does) sets the package's attribute ``points`` to that module,
+        # which would hide the function rv.sweep.points
+        if name in _EXPORTS:
+            mod = sys.modules.get(_EXPORTS[name]) or importlib.import_module(_EXPORTS[name])
+            return getattr(mod, name)
+        return super().__getattribute__(name)
 
 
 sys.modules[__name__].__class__ = _CallableModule

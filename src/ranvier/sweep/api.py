@@ -66,7 +66,9 @@ def sweep(
         processes (default: one per core) with one numba thread each; an address such as
         ``tcp://10.0.0.5:8786`` connects to a running scheduler; "auto" runs in-process when
         there are no more chunks than cores (a cluster's start-up would not pay), else
-        starts a local cluster if dask.distributed is installed.
+        starts a local cluster if dask.distributed is installed. Worker processes are
+        started by spawning, which re-imports the calling script: in a script, call a
+        sweep that may start a cluster under ``if __name__ == "__main__":``.
     chunk_size : int or None
         Points per task; default :func:`default_chunk_size`.
     retry_failed : bool
@@ -124,6 +126,16 @@ def sweep(
     bar = _Bar(len(rows), n_done, progress)
     own_cluster = None
     mode = "in-process"
+    if todo and tg.build is not None:
+        # the first point's model lowered here, before any cluster starts: a mistake that
+        # every point shares shows at once (a model error at this point is left to its chunk,
+        # where it is recorded without stopping the sweep)
+        from ranvier.sweep.chunk import MODEL_ERRORS
+
+        try:
+            tg.build(**tg.full(todo[0][2][0])).prepare()
+        except MODEL_ERRORS:
+            pass
     try:
         if todo:
             if client is None and sched != "in-process" and (sched != "auto" or len(chunks) > n_cores):
