@@ -134,7 +134,7 @@ def nav(current: str):
         f'<li><a href="{href}"{" aria-current=page style=font-weight:700" if here else ""}>{html.escape(text)}</a></li>'
         for href, text, here in items)
     return pn.pane.HTML(f'<nav aria-label="lab pages"><b>ranvier lab</b><ul style="padding-left:1.1em;margin:0.3em 0">'
-                        f"{links}</ul></nav>", width=270, sizing_mode="fixed")
+                        f"{links}</ul></nav>", width=270)
 
 
 def _query_values(params: dict) -> tuple[dict, list[str]]:
@@ -272,13 +272,20 @@ class _Page:
         return pn.Column(
             pn.pane.HTML(f"<p style='margin:0'>{intro}</p>", sizing_mode="stretch_width"),
             *self.controls.values(), pn.Row(self.reset, self.spinner), self.status, self.problems,
-            width=340, sizing_mode="fixed", styles={"background": "#f5f7fa", "border-radius": "6px"})
+            width=340, styles={"background": "#f5f7fa", "border-radius": "6px"})
 
 
 def _readout(key: str, label: str, value, unit: str, spec: str = ".1f") -> str:
     text = "n/a" if value is None else (f"{value:{spec}}" if isinstance(value, (int, float)) else html.escape(str(value)))
     return (f'<div class="lab-readout"><span class="label">{html.escape(label)}</span>'
             f'<span class="value" data-testid="{key}">{text}</span> {html.escape(unit)}</div>')
+
+
+def _seed_inputs_text() -> str:
+    from ranvier.seed import SeedSettings
+
+    s = SeedSettings()
+    return f"{s.n_excitatory} excitatory and {s.n_inhibitory} inhibitory"
 
 
 class SeedPage(_Page):
@@ -431,9 +438,10 @@ class SeedPage(_Page):
 
         intro = ("Change a condition and watch what happens. The circuit re-simulates after each change "
                  "(a few seconds); the link in the address bar keeps your settings.")
+        _SEED_TEXT = _seed_inputs_text()
         main = pn.Column(
             pn.pane.HTML("<h1 style='margin:0.2em 0'>The seed circuit: one spike, from synapse to synapse</h1>"
-                         "<p style='margin:0'>Twelve excitatory and two inhibitory inputs on neuron A's dendrites "
+                         f"<p style='margin:0'>{_SEED_TEXT} inputs on neuron A's dendrites "
                          "sum to threshold; the spike starts in the axon initial segment (AIS), jumps from node to "
                          "node along the myelinated axon, and the terminal's transmitter excites neuron B.</p>",
                          sizing_mode="stretch_width"),

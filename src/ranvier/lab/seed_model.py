@@ -15,18 +15,23 @@ import xarray as xr
 
 from ranvier.errors import check_name
 from ranvier.experiments.base import Param
+from ranvier.seed import SeedSettings
 
-# The seed's defaults (ranvier.seed.SeedSettings, ranvier.ions.Concentrations); ranges are what
+# Defaults are the seed's own (ranvier.seed.SeedSettings and its concentrations); ranges are what
 # the seed model is built for: the MRG node model is fitted for 20-42 degC fibres of >= 2 um.
+_SEED = SeedSettings()
 SEED_PARAMS: tuple[Param, ...] = (
-    Param("k_out_mM", 5.0, "mM", 1.0, 20.0, "external K+ (below 3.5 mM hypokalaemia, above 5.5 mM hyperkalaemia)"),
-    Param("na_out_mM", 145.0, "mM", 50.0, 200.0, "external Na+"),
-    Param("temperature_degC", 37.0, "degC", 20.0, 42.0, "temperature (cool the axon, or give it a fever)"),
-    Param("myelin_fraction", 1.0, "", 0.0, 1.0, "myelin left (over the middle third of the axon; 0 = stripped)"),
-    Param("fiber_diam_um", 4.0, "um", 2.0, 16.0, "fibre diameter (of the myelinated axon)"),
-    Param("input_rate_hz", 150.0, "Hz", 0.0, 400.0, "input rate (of each synapse during the 10 ms volley)"),
-    Param("g_gaba_uS", 0.001, "uS", 0.0, 0.01, "GABA-A conductance (of each inhibitory synapse; 0 = blocked)"),
-    Param("tstop_ms", 30.0, "ms", 10.0, 60.0, "simulated time"),
+    Param("k_out_mM", _SEED.concentrations.k_out_mM, "mM", 1.0, 20.0,
+          "external K+ (below 3.5 mM hypokalaemia, above 5.5 mM hyperkalaemia)"),
+    Param("na_out_mM", _SEED.concentrations.na_out_mM, "mM", 50.0, 200.0, "external Na+"),
+    Param("temperature_degC", _SEED.temperature_degC, "degC", 20.0, 42.0, "temperature (cool the axon, or give it a fever)"),
+    Param("myelin_fraction", _SEED.myelin_fraction, "", 0.0, 1.0,
+          "myelin left (over the middle third of the axon; 0 = stripped)"),
+    Param("fiber_diam_um", _SEED.fiber_diam_um, "um", 2.0, 16.0, "fibre diameter (of the myelinated axon)"),
+    Param("input_rate_hz", _SEED.input_rate_hz, "Hz", 0.0, 400.0,
+          f"input rate (of each synapse during the {_SEED.input_window_ms:g} ms volley)"),
+    Param("g_gaba_uS", _SEED.g_gaba_uS, "uS", 0.0, 0.01, "GABA-A conductance (of each inhibitory synapse; 0 = blocked)"),
+    Param("tstop_ms", _SEED.tstop_ms, "ms", 10.0, 100.0, "simulated time"),
 )
 SEED_BY_NAME = {p.name: p for p in SEED_PARAMS}
 
@@ -46,14 +51,11 @@ def check_seed_params(given: dict) -> dict[str, float]:
     return out
 
 
-def _settings(params: dict[str, float]):
-    from ranvier.ions import Concentrations
-    from ranvier.seed import SeedSettings
-
-    conc = Concentrations().with_(k_out_mM=params["k_out_mM"], na_out_mM=params["na_out_mM"])
-    return SeedSettings(temperature_degC=params["temperature_degC"], fiber_diam_um=params["fiber_diam_um"],
-                        myelin_fraction=params["myelin_fraction"], input_rate_hz=params["input_rate_hz"],
-                        g_gaba_uS=params["g_gaba_uS"], tstop_ms=params["tstop_ms"], concentrations=conc)
+def _settings(params: dict[str, float]) -> SeedSettings:
+    conc = _SEED.concentrations.with_(k_out_mM=params["k_out_mM"], na_out_mM=params["na_out_mM"])
+    return _SEED.with_(temperature_degC=params["temperature_degC"], fiber_diam_um=params["fiber_diam_um"],
+                       myelin_fraction=params["myelin_fraction"], input_rate_hz=params["input_rate_hz"],
+                       g_gaba_uS=params["g_gaba_uS"], tstop_ms=params["tstop_ms"], concentrations=conc)
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,14 @@ def warm_up() -> threading.Thread:
     from ranvier.lab.seed_model import check_seed_params, run_seed
 
     full = check_seed_params({})
+    # high external K+ leaves no resting state for Newton's method: rest is then found by relaxation,
+    # a kernel the defaults never use; compile (or load) it now rather than on a student's first drag
+    high_k = check_seed_params({"k_out_mM": 16.0, "tstop_ms": 10.0})
 
     def go():
         try:
             runner().submit(params_key("seed", full), lambda: run_seed(full)).result()
+            runner().submit(params_key("seed", high_k), lambda: run_seed(high_k)).result()
             print("ranvier lab: warm-up done (kernels compiled, the seed page's default run is ready)",
                   file=sys.stderr, flush=True)
         except Exception as e:  # pragma: no cover - reported, the lab still serves

@@ -25,6 +25,11 @@ TABLE_V_MAX_MV = 150.0
 TABLE_TOLERANCE = 1e-7  # absolute, on inf and on the decay factor (both dimensionless in [0, 1])
 TABLE_DV_START_MV = 0.05
 TABLE_DV_MIN_MV = 0.05 / 64
+# Tables already built, by (dt, the tabulated gate types and their temperature factors). A run
+# that changes concentrations, stimuli or morphology but not channels, temperature or dt (the
+# lab's re-simulations) reuses them: building the seed circuit's took ~2 s of each run.
+_CACHE: dict[tuple, tuple[np.ndarray, float, float]] = {}
+_CACHE_SIZE = 16
 
 
 class GateTables(NamedTuple):
@@ -70,6 +75,12 @@ def build_gate_tables(m, dt_ms: float) -> tuple[GateTables, float, float]:
     if not rows:
         return GateTables(np.zeros((0, 0, 2)), 0.0, 1.0, inverse), 0.0, 0.0
     uniq = np.array(rows, dtype=np.float64)
+    key = (float(dt_ms), tuple((np.asarray(m.type_kind[t]).tobytes(), np.asarray(m.type_form[t]).tobytes(),
+                                np.asarray(m.type_par[t]).tobytes(), phi) for t, phi in rows))
+    hit = _CACHE.get(key)
+    if hit is not None:
+        tab, dv, err = hit
+        return GateTables(tab, TABLE_V_MIN_MV, 1.0 / dv, inverse), dv, err
     dv = TABLE_DV_START_MV
     while True:
         k = int(round((TABLE_V_MAX_MV - TABLE_V_MIN_MV) / dv)) + 1
@@ -88,6 +99,9 @@ def build_gate_tables(m, dt_ms: float) -> tuple[GateTables, float, float]:
             break
         dv *= 0.5
     tables = GateTables(tab, TABLE_V_MIN_MV, 1.0 / dv, inverse)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (tab, dv, err)
     return tables, dv, err
 
 
