@@ -552,7 +552,7 @@ def myelinated_axon(
         ("periaxonal",)) and ``.mechanisms()``.
     """
     D = check_positive("fiber_diam_um", fiber_diam_um, "um")
-    D = check_band("fiber_diam_um", D)  # 0.2-50 um can be built; outside 1-22 um a PhysiologyWarning
+    D = check_band("fiber_diam_um", D)  # 0.5-50 um can be built; outside 1-22 um a PhysiologyWarning
     n = check_int("n_nodes", n_nodes, 2, 10_000)
     my = Myelin() if myelin is None else myelin
     if not isinstance(my, Myelin):

@@ -76,13 +76,13 @@ RANGES: Mapping[str, Band] = MappingProxyType({
     "length_um": Band(unit="um", lo=0.01, hi=3e6, lo_model=0.0, hi_model=1e8, lo_model_open=True,
                       source="the longest axons are a few metres (large mammals)",
                       why_model="a cable longer than 100 m is no cell"),
-    "fiber_diam_um": Band(unit="um", lo=1.0, hi=22.0, lo_model=0.2, hi_model=50.0,
+    "fiber_diam_um": Band(unit="um", lo=1.0, hi=22.0, lo_model=0.5, hi_model=50.0,
                           source="myelinated mammalian fibres 1-22 um (Hursh 1939, Am J Physiol 127:131; "
                                  "Boyd & Kalu 1979, J Physiol 289:277, doi:10.1113/jphysiol.1979.sp012737)",
-                          why_model="axons thinner than ~0.2 um are not myelinated (Waxman & Bennett 1972, "
-                                    "Nature New Biol 238:217, doi:10.1038/newbio238217a0) and no vertebrate "
-                                    "fibre is thicker than ~30 um; the g-ratio and internode scaling were "
-                                    "fitted in between"),
+                          why_model="below 0.5 um the internode (~100 fibre diameters) is shorter than its two "
+                                    "paranodes, and axons thinner than ~0.2 um are not myelinated at all "
+                                    "(Waxman & Bennett 1972, Nature New Biol 238:217, doi:10.1038/newbio238217a0); "
+                                    "no vertebrate fibre is thicker than ~30 um"),
     # temperature of a mammalian preparation (the seed circuit; mammalian MRG/Traub-Miles channels)
     "mammalian_temperature_degC": Band(
         unit="degC", lo=20.0, hi=42.0, lo_model=0.0, hi_model=45.0,
@@ -144,15 +144,19 @@ DT_MYELIN_MAX_MS = 0.025
 """At dt 0.025 ms the velocity is > 15 % low (tests/physiology/test_conduction.py); at 0.1 ms about half."""
 
 _V_GRID_MV = tuple(float(v) for v in range(-90, 31, 2))  # where a membrane spends its time, rest to peak
+GATE_MOVING = (0.05, 0.95)
+"""Steady-state range over which a gate's time constant counts (outside it the gate is parked at 0 or 1)."""
 DT_GATE_FACTOR = 5.0
 """dt above this many fastest gate time constants gives a warning. A heuristic: exponential Euler is
 exact for each gate at a frozen voltage, so the error comes from the voltage moving within a step; the
-defaults (HH at 6.3 degC with 0.025 ms, MRG nodes at 37 degC with 0.005 ms) stay well below it, while
-HH channels warmed to 37 degC (tau_m ~2 us) with 0.025 ms are flagged."""
+defaults (HH at 6.3 degC with 0.025 ms: fastest moving gate 0.25 ms; the seed circuit at 37 degC with
+0.005 ms: 0.023 ms) stay well below it, while HH channels warmed to 37 degC (tau_m 0.0085 ms) with
+0.05 ms are flagged."""
 
 
 def _fastest_gate(cells: Iterable) -> tuple[float, str] | None:
-    """The smallest voltage-gate time constant (ms) over -90..+30 mV at each cell's temperature."""
+    """The smallest voltage-gate time constant (ms) over -90..+30 mV at each cell's temperature, counted
+    where the gate's steady state is between 0.05 and 0.95 (where it is actually moving)."""
     import numpy as np
 
     from ranvier.mechanisms.channel import Channel
@@ -173,7 +177,12 @@ def _fastest_gate(cells: Iterable) -> tuple[float, str] | None:
                         tau = np.asarray(gate.time_constant_ms(v, phi), dtype=float)
                 except (TypeError, AttributeError):  # ligand or block gates have no voltage time constant
                     continue
-                tau = tau[np.isfinite(tau) & (tau > 0)]
+                try:  # only where the gate is moving: at the voltages where it sits near 0 or 1 a small
+                    with np.errstate(all="ignore"):  # time constant only holds it there
+                        inf = np.asarray(gate.steady_state(v), dtype=float)
+                except (TypeError, AttributeError):
+                    continue
+                tau = tau[np.isfinite(tau) & (tau > 0) & (inf > GATE_MOVING[0]) & (inf < GATE_MOVING[1])]
                 if tau.size and (best is None or tau.min() < best[0]):
                     best = (float(tau.min()), f"gate {gate.name!r} of channel {ch.name!r} at "
                                               f"{cell.temperature_degC:g} degC")

@@ -468,30 +468,35 @@ NODE_COLOUR = "#D55E00"
 
 
 class _Labels:
-    """Places text on the drawing without overlap: each row keeps the spans (in points) already taken
-    above and below its line; a label that would overlap one is moved down a level or dropped."""
+    """Places text on the drawing without overlap: each row keeps the boxes (in points, relative to its
+    line) already taken above and below it; a label that would touch one moves out a line or is dropped."""
 
-    CHAR_PT = {7: 4.1, 8: 4.7}  # average glyph width of the default sans-serif font, in points
+    CHAR_PT = {7: 4.6, 8: 5.3}  # glyph width of the default sans-serif font (DejaVu Sans), in points, generous
 
     def __init__(self, ax, pt_per_um: float):
         self.ax, self.pt_per_um = ax, pt_per_um
-        self.taken: dict[tuple[float, str, int], list[tuple[float, float]]] = {}
+        self.taken: dict[float, list[tuple[float, float, float, float]]] = {}  # row -> boxes (points)
         self.placed: list[str] = []
 
     def put(self, text: str, x: float, y: float, side: str, *, ha: str = "center", dx: float = 0.0,
             gap: float = 3.0, fontsize: int = 8, levels: int = 1, **kw) -> bool:
-        width = self.CHAR_PT.get(fontsize, 0.6 * fontsize) * len(text) + 4.0
+        """Annotate ``text`` at (x, y), offset ``gap`` points above or below, or further out by up to
+        ``levels - 1`` lines; False (and nothing drawn) when every position would touch a placed label."""
+        width = self.CHAR_PT.get(fontsize, 0.66 * fontsize) * len(text) + 4.0
         x_pt = x * self.pt_per_um + dx
         lo = x_pt - width / 2 if ha == "center" else (x_pt if ha == "left" else x_pt - width)
-        span = (lo, lo + width)
+        height = 1.3 * fontsize
+        boxes = self.taken.setdefault(round(y, 6), [])
         for level in range(levels):
-            spans = self.taken.setdefault((round(y, 6), side, level), [])
-            if any(a < span[1] and span[0] < b for a, b in spans):
+            off = gap + level * (fontsize + 4)
+            y0, y1 = (off, off + height) if side == "above" else (-off - height, -off)
+            box = (lo, lo + width, y0, y1)
+            if any(a < box[1] and box[0] < b and c < box[3] and box[2] < d for a, b, c, d in boxes):
                 continue
-            spans.append(span)
-            off = (gap + level * (fontsize + 4)) * (1 if side == "above" else -1)
-            self.ax.annotate(text, (x, y), xytext=(dx, off), textcoords="offset points", ha=ha,
-                             va="bottom" if side == "above" else "top", fontsize=fontsize, **kw)
+            boxes.append(box)
+            self.ax.annotate(text, (x, y), xytext=(dx, off if side == "above" else -off),
+                             textcoords="offset points", ha=ha, va="bottom" if side == "above" else "top",
+                             fontsize=fontsize, **kw)
             self.placed.append(text)
             return True
         return False
@@ -607,7 +612,7 @@ def _draw_morphology(ax, shown, hidden, lay, secs, rec, stim, runs, pos, xlim, n
                      skip_sites=(np.inf, -np.inf)):
     """Lines, node ticks, sites and non-overlapping labels of :func:`morphology` on one axes, for x in ``xlim``."""
     x_lo, x_hi = xlim
-    pt_per_um = (width_in - 0.5) * 72.0 / (x_hi - x_lo)  # roughly, for deciding what text fits
+    pt_per_um = 0.85 * (width_in - 0.5) * 72.0 / (x_hi - x_lo)  # the axes' share of the width, roughly
     labels = _Labels(ax, pt_per_um)
     in_run = {n for r in runs for n in r}
     internodes = {s.name for s in shown.sections if "internode" in s.tags}
@@ -671,7 +676,7 @@ def _draw_morphology(ax, shown, hidden, lay, secs, rec, stim, runs, pos, xlim, n
         ax.plot(px, py, "o", ms=8, mfc=colour, mec="white", mew=1.2, zorder=5,
                 label="recording site" if (legend and k == 0) else None)
         if inside(px) and not (skip_sites[0] <= px <= skip_sites[1]):
-            labels.put(lab, px, py, "below", gap=7 + lw / 2, levels=2, color=colour)
+            labels.put(lab, px, py, "below", gap=7 + lw / 2, levels=4, color=colour)
     for s in order:  # dimensions last: they give way to everything else
         x0, d, r = lay[s.name]
         y, x1 = -float(r), x0 + d * s.length_um
