@@ -59,40 +59,34 @@ class _Reporter:
             print(f"ranvier: compiled in {time.monotonic() - self.t0:.0f} s", file=self.stream, flush=True)
 
 
+_REPORTERS: list[_Reporter] = []
+
+
+def compile_event(kind: str, start: bool, data: dict) -> None:
+    """Called by :mod:`ranvier.numerics.jit` for numba's compile events and ranvier's waits for
+    another process's compile; forwarded to every open :func:`compile_messages` block."""
+    for rep in list(_REPORTERS):
+        if kind == "numba:compile":
+            rep.depth += 1 if start else -1
+            if start and rep.depth == 1:
+                rep.start(f"compiling {data['dispatcher'].py_func.__qualname__}")
+        elif start:
+            rep.start(f"waiting for another process compiling {data['name'].split(' ')[1]}")
+
+
 @contextlib.contextmanager
 def compile_messages(stream: IO[str] | None = None, live: bool | None = None) -> Iterator[None]:
     """Report compilation of the numerical core on ``stream`` (standard error) for the block.
 
     ``live``: a spinner that updates in place (default: when ``stream`` is a terminal).
+    Imports nothing heavy: the kernels' module forwards numba's events here once it is loaded.
     """
-    from numba.core import event
-
     stream = stream if stream is not None else sys.stderr
     live = live if live is not None else bool(getattr(stream, "isatty", lambda: False)())
     rep = _Reporter(stream, live)
-
-    class Compiles(event.Listener):
-        def on_start(self, ev):
-            rep.depth += 1
-            if rep.depth == 1:
-                rep.start(f"compiling {ev.data['dispatcher'].py_func.__qualname__}")
-
-        def on_end(self, ev):
-            rep.depth -= 1
-
-    class Waits(event.Listener):
-        def on_start(self, ev):
-            rep.start(f"waiting for another process compiling {ev.data['name'].split(' ')[1]}")
-
-        def on_end(self, ev):
-            pass
-
-    compiles, waits = Compiles(), Waits()
-    event.register("numba:compile", compiles)
-    event.register("ranvier:compile-wait", waits)
+    _REPORTERS.append(rep)
     try:
         yield
     finally:
-        event.unregister("numba:compile", compiles)
-        event.unregister("ranvier:compile-wait", waits)
+        _REPORTERS.remove(rep)
         rep.close()

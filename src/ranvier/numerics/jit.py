@@ -52,6 +52,8 @@ from pathlib import Path
 import numba
 from numba.core import caching, event
 
+from ranvier import progress
+
 try:  # POSIX; elsewhere entries are still safe (named by key, checked on load), only unlocked
     import fcntl
 except ImportError:  # pragma: no cover - not on Linux
@@ -251,6 +253,21 @@ class _ReleaseOnFailure(event.Listener):
 
 
 event.register("numba:compile", _ReleaseOnFailure())
+
+
+class _Forward(event.Listener):
+    """Compile events to :func:`ranvier.progress.compile_event` (which imports no numba, so the
+    command line can open its message block before loading the kernels)."""
+
+    def on_start(self, ev):
+        progress.compile_event(ev.kind, True, ev.data)
+
+    def on_end(self, ev):
+        progress.compile_event(ev.kind, False, ev.data)
+
+
+event.register("numba:compile", _Forward())
+event.register("ranvier:compile-wait", _Forward())
 
 
 def kernel(fn=None, **options):
