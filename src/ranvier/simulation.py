@@ -208,16 +208,17 @@ class Simulation:
             from ranvier.numerics.pool import MAX_THREADS
 
             check_int("threads", threads, 1, MAX_THREADS)
-        rt = self._runtime()
-        recs = rt.recs
         nsteps = _n_steps(self.tstop_ms, self.dt_ms)
         every = int(round(self.record_dt_ms / self.dt_ms))
         nsamp = nsteps // every + 1
-        if nsamp * max(len(recs), 1) * 8 > MAX_RECORD_BYTES:
+        n_rec = len(self.recordings())  # from the description: refused before anything is lowered or allocated
+        if nsamp * max(n_rec, 1) * 8 > MAX_RECORD_BYTES:
             raise RanvierError(
-                f"recording {len(recs)} variables at {nsamp} times needs more than 4 GiB; "
-                "record fewer variables or raise record_dt_ms"
+                f"recording {n_rec} variables at {nsamp} times needs more than 4 GiB; "
+                "record fewer variables or raise record_dt_ms (ranvier.budget.estimate_run gives the estimate)"
             )
+        rt = self._runtime()
+        recs = rt.recs
         v = rt.v0.copy()
         state = rt.state0.copy()
         xstate = rt.xstate0.copy()

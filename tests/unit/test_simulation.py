@@ -183,3 +183,13 @@ def test_a_simulation_run_twice_gives_the_same_answer_and_lowers_again_on_reques
     recs, model, layout, units, tabs, dv, err = sim.prepare()
     assert model.parent.shape[0] == first.attrs["n_nodes"]
     np.testing.assert_array_equal(sim.run().v.values, first.v.values)
+
+
+def test_a_recording_too_large_for_memory_is_refused_before_anything_is_lowered(monkeypatch):
+    # 2e7 samples x 6 variables x 8 bytes = 0.96 GB per variable set; 50 probes push it past 4 GiB
+    cell = rv.Cell(rv.cable(length_um=100.0, diam_um=2.0), mechanisms=[rv.hh_na, rv.hh_k, rv.hh_leak])
+    sim = rv.Simulation(cell, probes=[rv.Probe(rv.Site("cable", k / 50), ("v",)) for k in range(50)],
+                        tstop_ms=20000.0, dt_ms=0.001, record_dt_ms=0.001)
+    monkeypatch.setattr(rv.Simulation, "_runtime", lambda self: pytest.fail("lowered before the size check"))
+    with pytest.raises(rv.RanvierError, match="needs more than 4 GiB"):
+        sim.run()
