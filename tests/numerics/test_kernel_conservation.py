@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import ranvier as rv
@@ -37,15 +37,18 @@ def _record_every_node(m):
 
 @settings(max_examples=10, deadline=None)
 @given(SEEDS, st.floats(-90.0, -40.0))
+@example(2650, -90.0)  # the worst tree found so far: 3.2e-8 mV (3.5e-10 of |E|), identical at ce34274
 def test_passive_cell_at_leak_reversal_stays_there(seed, e_leak):
     # Every node's equation reads (C/dt + g + sum g_ax) v' = (C/dt + g) E + sum g_ax v'_j,
     # solved by v' = E. The kernels solve for v' itself (not for v' - v, as NEURON does),
     # so each step leaves round-off of order eps * (axial / membrane conductance) * |E|,
     # which the membrane forgets only over its time constant (up to 75 ms, 3000 steps,
-    # here). Measured over 300 random trees: at most 1.7e-9 mV after 2000 steps of
-    # either method. We allow 1e-8 mV: far below anything physical, far above round-off.
+    # here), so it scales with |E|. Measured over 300 random trees: at most 1.7e-9 mV after
+    # 2000 steps of either method; hypothesis later found seed 2650 at 3.5e-10 * |E| (3.2e-8 mV
+    # at -90 mV; the same before and after the thread-pool change). We allow 1e-9 * |E|
+    # (4e-8 to 9e-8 mV): far below anything physical, above round-off on every tree seen.
     m, _, cell, _ = passive_setup(seed, e_leak)
-    n_steps, bound = 2000, 1e-8
+    n_steps, bound = 2000, 1e-9 * abs(e_leak)
     v0 = np.full(m.parent.shape[0], e_leak)
     for cn in (False, True):
         code, _, v, _, _, _ = kernel_integrate(m, v0, np.zeros(0), 0.0, DT_MS, n_steps, cn, n_steps)
