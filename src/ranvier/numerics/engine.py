@@ -2,7 +2,8 @@
 
 Cells in a batch are independent, so the whole time loop of one cell runs in one call
 of a GIL-free kernel, parts of the batch on threads (:mod:`ranvier.numerics.pool`): a
-cell's arrays stay in cache for all its steps and both cores work on different cells. Within a step the order is NEURON's (Hines
+cell's arrays stay in cache for all its steps and both cores work on different cells.
+Within a step the order is NEURON's (Hines
 1984; Carnevale & Hines 2006, ch. 4): solve the cable with the present conductances
 (linear in v for ohmic channels, linearised for GHK ones), then advance every gate by
 exponential Euler with the new v and fold the new conductances straight into the
@@ -392,7 +393,7 @@ def integrate_cells(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, o
     return OK, n_steps
 
 
-def integrate(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp, threads=None):
+def integrate(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp, threads=None, cells=None):
     """Run every cell of the batch for ``n_steps`` steps of ``dt`` ms from ``t0``, cells in parallel.
 
     ``xstate`` holds the other state variables: [Ca2+] of every pool, then the available
@@ -400,9 +401,11 @@ def integrate(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, da
     ``out`` has n_steps // rec_every + 1 rows (the first is the initial state);
     ``damp`` (int64 per cell, zeros at the start of a run) carries the damped
     Crank-Nicolson steps still owed from one call to the next.
-    ``threads``: how many threads share the cells (None: :func:`ranvier.numerics.pool.default_threads`).
+    ``threads``: how many threads share the cells (None: :func:`ranvier.numerics.pool.default_threads`);
+    ``cells``: only these cells (groups), in this order (None: all).
     Returns (status, step) of the first cell that failed, else (OK, n_steps).
     """
-    cells = np.arange(m.cell_node_start.shape[0] - 1)
+    if cells is None:
+        cells = np.arange(m.cell_node_start.shape[0] - 1)
     return run_split(integrate_cells, (m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp),
                      cells, threads)

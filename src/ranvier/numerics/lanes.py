@@ -47,7 +47,7 @@ from numba.extending import overload
 
 from ranvier.numerics.jit import kernel
 
-from ranvier.numerics.engine import JUMP_EPS, integrate_cells, step_scheme
+from ranvier.numerics.engine import JUMP_EPS, integrate, step_scheme
 from ranvier.numerics.hines import hines_solve_fast, hines_solve_two
 from ranvier.numerics.pool import run_split
 from ranvier.numerics.rates import gate_inf_rate
@@ -848,8 +848,8 @@ def integrate_lanes(schedule: LaneSchedule, m, tabs, v, state, xstate, t0, dt, n
         if code != OK and first[0] == OK:
             first = (code, at)
     if schedule.rest.shape[0]:
-        code, at = run_split(integrate_cells, (m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp),
-                             schedule.rest, threads)
+        code, at = integrate(m, tabs, v, state, xstate, t0, dt, n_steps, cn, rec_every, out, damp, threads,
+                             schedule.rest)
         if code != OK and first[0] == OK:
             first = (code, at)
     return first
